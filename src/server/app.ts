@@ -1,0 +1,147 @@
+import { Hono, type Context } from 'hono';
+import { apiPaths } from '@/shared/api-paths';
+import { authenticate, createSessions, createSignInThrottle } from './auth';
+import { createCodeSourcesRepository } from './code-sources.repository';
+import { codeSourcesRoutes } from './code-sources.routes';
+import { createCodeSourcesService } from './code-sources.service';
+import type { Keyring } from './crypto';
+import type { Db } from './db';
+import { AppError } from './errors';
+import { errorBody, newRequestId, readBody, type AppEnv } from './http';
+import { createIdentityRepository } from './identity.repository';
+import type { Logger } from './logger';
+import { sessionRoutes } from './session.routes';
+import { loadStaticFiles } from './static-files';
+
+export interface AppDeps {
+  db: Db;
+  keyring: Keyring;
+  logger: Logger;
+  sessionIdleMinutes?: number;
+  /** The built console; without it only the API is served. */
+  staticDir?: string;
+  clock?: () => number;
+}
+
+/** Content-Security-Policy of the console: scripts only from here; antd's runtime styles need inline styles. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+  "form-action 'self'",
+].join('; ');
+
+/** Route patterns and their methods, so a known path with the wrong method is a 405, not a 404. */
+const ROUTES: [RegExp, string[]][] = [
+  [/^\/api\/v1\/codesources\/?$/, ['GET', 'POST']],
+  [/^\/api\/v1\/codesources\/[^/]+\/?$/, ['GET', 'PUT', 'DELETE']],
+  [/^\/api\/v1\/codesources\/[^/]+\/(publish|unpublish)\/?$/, ['PUT']],
+  [/^\/api\/v1\/session\/?$/, ['GET', 'POST', 'DELETE']],
+  [/^\/api\/v1\/(me|workspaces)\/?$/, ['GET']],
+  [/^\/healthz\/?$/, ['GET']],
+];
+
+/** Builds the whole HTTP application; `main.ts` only reads the environment and listens. */
+export function createApp(deps: AppDeps) {
+  const clock = deps.clock ?? Date.now;
+  const { db, keyring, logger } = deps;
+  const identity = createIdentityRepository(db, keyring);
+  const codeSources = createCodeSourcesRepository(db, keyring, () => new Date(clock()));
+  const service = createCodeSourcesService({ codeSources, identity, keyring });
+  const sessions = createSessions(identity, keyring, clock);
+  const throttle = createSignInThrottle(clock);
+  const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
+
+  const app = new Hono<AppEnv>({ strict: false });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = newRequestId();
+    c.set('requestId', requestId);
+    c.set('caller', undefined);
+    c.set('body', new Uint8Array());
+    await next();
+    c.header('x-acs-request-id', requestId);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/healthz')) c.header('Cache-Control', 'no-store');
+    // The path only: a query string may carry a search text, never worth a log line.
+    logger.info('request', {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      requestId,
+      userId: c.get('caller')?.userId,
+    });
+  });
+
+  const errorResponse = (c: Context<AppEnv>, error: unknown) => {
+    const requestId = c.get('requestId') ?? newRequestId();
+    const host = c.req.header('host');
+    if (error instanceof AppError) {
+      for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
+      return c.json(errorBody(requestId, host, error), error.status as 400);
+    }
+    logger.error('unhandled error', {
+      requestId,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    return c.json(errorBody(requestId, host, new AppError('InternalError', `An internal error occurred; quote RequestId ${requestId} when reporting it`)), 500);
+  };
+  app.onError((error, c) => errorResponse(c, error));
+
+  app.get(apiPaths.health, (c) => {
+    db.prepare('SELECT 1').get();
+    return c.json({ Status: 'ok', RequestId: c.get('requestId') });
+  });
+
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.set('body', await readBody(c.req.raw));
+    await next();
+  });
+  app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs: (deps.sessionIdleMinutes ?? 60) * 60_000 }));
+  app.route('/api/v1', sessionRoutes({ identity, sessions, throttle }));
+  app.route(apiPaths.codeSources, codeSourcesRoutes(service));
+
+  app.notFound((c) => {
+    try {
+      return serveFallback(c);
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+  });
+
+  function serveFallback(c: Context<AppEnv>) {
+    const path = c.req.path;
+    const route = ROUTES.find(([pattern]) => pattern.test(path));
+    if (route && !route[1].includes(c.req.method)) {
+      c.header('Allow', route[1].join(', '));
+      throw new AppError('MethodNotAllowed', `${c.req.method} is not allowed on ${path}; use ${route[1].join(', ')}`);
+    }
+    if (path.startsWith('/api/') || path === '/api' || c.req.method !== 'GET' || !staticFiles?.index) {
+      throw new AppError('NotFound', `No route for ${c.req.method} ${path}`);
+    }
+    const file = staticFiles.get(path);
+    if (file) {
+      c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      return c.body(new Uint8Array(file.body), 200, { 'Content-Type': file.type });
+    }
+    // An asset that does not exist is a 404, not the app shell (a stale chunk must fail loudly).
+    if (/\.[a-z0-9]+$/i.test(path)) throw new AppError('NotFound', `No file ${path}`);
+    c.header('Cache-Control', 'no-cache');
+    return c.body(new Uint8Array(staticFiles.index.body), 200, { 'Content-Type': staticFiles.index.type });
+  }
+
+  return { app, identity, codeSources, service, sessions };
+}

@@ -1,0 +1,277 @@
+import { randomInt } from 'node:crypto';
+import type { Accessibility, Order, SortBy } from '@/shared/code-source.schema';
+import type { Keyring } from './crypto';
+import { isUniqueViolation, writeTransaction, type Db } from './db';
+
+/** A stored code source as the service sees it; the token stays sealed, only whether one is set. */
+export interface CodeSourceRecord {
+  codeSourceId: string;
+  workspaceId: string;
+  userId: string;
+  userName: string;
+  displayName: string;
+  description: string;
+  codeRepo: string;
+  codeBranch: string;
+  codeCommit: string;
+  codeRepoUserName: string;
+  hasAccessToken: boolean;
+  mountPath: string;
+  accessibility: Accessibility;
+  cloneType: 0 | 1;
+  gmtCreateTime: string;
+  gmtModifyTime: string;
+  version: number;
+}
+
+/** The columns a write sets; `accessToken` is plaintext here and sealed before it reaches SQLite. */
+export interface CodeSourceFields {
+  displayName: string;
+  nameFold: string;
+  description: string;
+  codeRepo: string;
+  codeBranch: string;
+  codeCommit: string;
+  codeRepoUserName: string;
+  accessToken: string;
+  mountPath: string;
+  accessibility: Accessibility;
+  cloneType: 0 | 1;
+}
+
+export type Visibility = { kind: 'all' } | { kind: 'public' } | { kind: 'public-or-own'; userId: string };
+
+export interface ListFilter {
+  workspaceId: string;
+  visibility: Visibility;
+  /** Already folded (NFC, lower-case); matched as a literal substring. */
+  search?: string | undefined;
+  accessibility?: Accessibility | undefined;
+  creatorId?: string | undefined;
+  sortBy: SortBy;
+  order: Order;
+  limit: number;
+  offset: number;
+}
+
+export class DuplicateNameError extends Error {}
+/** The row changed (or vanished) since the version the caller read. */
+export class VersionConflictError extends Error {}
+
+const SORT_COLUMNS: Record<SortBy, string> = {
+  GmtCreateTime: 'cs.gmt_create_time',
+  GmtModifyTime: 'cs.gmt_modify_time',
+  DisplayName: 'cs.name_fold',
+  CodeSourceId: 'cs.code_source_id',
+};
+
+const SELECT = `
+  SELECT cs.code_source_id, cs.workspace_id, cs.user_id, u.user_name, cs.display_name, cs.description, cs.code_repo,
+         cs.code_branch, cs.code_commit, cs.code_repo_user_name, cs.access_token_sealed IS NOT NULL AS has_token,
+         cs.mount_path, cs.accessibility, cs.clone_type, cs.gmt_create_time, cs.gmt_modify_time, cs.version
+  FROM code_sources cs JOIN users u ON u.user_id = cs.user_id`;
+
+interface Row {
+  code_source_id: string;
+  workspace_id: string;
+  user_id: string;
+  user_name: string;
+  display_name: string;
+  description: string;
+  code_repo: string;
+  code_branch: string;
+  code_commit: string;
+  code_repo_user_name: string;
+  has_token: number;
+  mount_path: string;
+  accessibility: Accessibility;
+  clone_type: 0 | 1;
+  gmt_create_time: string;
+  gmt_modify_time: string;
+  version: number;
+}
+
+function toRecord(r: Row): CodeSourceRecord {
+  return {
+    codeSourceId: r.code_source_id,
+    workspaceId: r.workspace_id,
+    userId: r.user_id,
+    userName: r.user_name,
+    displayName: r.display_name,
+    description: r.description,
+    codeRepo: r.code_repo,
+    codeBranch: r.code_branch,
+    codeCommit: r.code_commit,
+    codeRepoUserName: r.code_repo_user_name,
+    hasAccessToken: r.has_token === 1,
+    mountPath: r.mount_path,
+    accessibility: r.accessibility,
+    cloneType: r.clone_type,
+    gmtCreateTime: r.gmt_create_time,
+    gmtModifyTime: r.gmt_modify_time,
+    version: r.version,
+  };
+}
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** PAI's id format: `code-<yyyyMMddHHmmss>-<12 lowercase alphanumerics>`. */
+export function newCodeSourceId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  let suffix = '';
+  for (let i = 0; i < 12; i++) suffix += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return `code-${stamp}-${suffix}`;
+}
+
+/** Binds a sealed token to its row, so a sealed value copied to another row does not open. */
+const tokenBinding = (codeSourceId: string) => `code_sources.access_token:${codeSourceId}`;
+
+/** Storage of code sources. Knows SQL and sealing; knows nothing of HTTP, roles or requests. */
+export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () => Date = () => new Date()) {
+  const byId = db.prepare<[string], Row>(`${SELECT} WHERE cs.code_source_id = ?`);
+  const insert = db.prepare(`
+    INSERT INTO code_sources (code_source_id, workspace_id, user_id, display_name, name_fold, description, code_repo,
+      code_branch, code_commit, code_repo_user_name, access_token_sealed, mount_path, accessibility, clone_type,
+      gmt_create_time, gmt_modify_time, version)
+    VALUES (@codeSourceId, @workspaceId, @userId, @displayName, @nameFold, @description, @codeRepo, @codeBranch,
+      @codeCommit, @codeRepoUserName, @sealed, @mountPath, @accessibility, @cloneType, @now, @now, 1)`);
+  const update = db.prepare(`
+    UPDATE code_sources SET display_name = @displayName, name_fold = @nameFold, description = @description,
+      code_repo = @codeRepo, code_branch = @codeBranch, code_commit = @codeCommit,
+      code_repo_user_name = @codeRepoUserName, access_token_sealed = @sealed, mount_path = @mountPath,
+      accessibility = @accessibility, clone_type = @cloneType, gmt_modify_time = @now, version = version + 1
+    WHERE code_source_id = @codeSourceId AND version = @version`);
+  const sealedToken = db.prepare<[string], { access_token_sealed: Buffer | null }>(
+    'SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?',
+  );
+  const remove = db.prepare('DELETE FROM code_sources WHERE code_source_id = ? AND version = ?');
+  const findToken = db.prepare<[string, string], { body_mac: string; code_source_id: string }>(
+    'SELECT body_mac, code_source_id FROM client_tokens WHERE user_id = ? AND client_token = ?',
+  );
+  const saveToken = db.prepare('INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES (?, ?, ?, ?, ?)');
+  const purgeTokens = db.prepare('DELETE FROM client_tokens WHERE created_at < ?');
+
+  const seal = (codeSourceId: string, token: string) => (token === '' ? null : keyring.seal(token, tokenBinding(codeSourceId)));
+  /** Strictly increasing per process, so two writes in one millisecond still order by modify time. */
+  let lastNow = '';
+  const now = () => {
+    let iso = clock().toISOString();
+    if (iso <= lastNow) iso = new Date(Date.parse(lastNow) + 1).toISOString();
+    lastNow = iso;
+    return iso;
+  };
+
+  function buildWhere(f: ListFilter): { sql: string; params: unknown[] } {
+    const clauses = ['cs.workspace_id = ?'];
+    const params: unknown[] = [f.workspaceId];
+    if (f.visibility.kind === 'public') clauses.push(`cs.accessibility = 'PUBLIC'`);
+    if (f.visibility.kind === 'public-or-own') {
+      clauses.push(`(cs.accessibility = 'PUBLIC' OR cs.user_id = ?)`);
+      params.push(f.visibility.userId);
+    }
+    if (f.accessibility) {
+      clauses.push('cs.accessibility = ?');
+      params.push(f.accessibility);
+    }
+    if (f.creatorId !== undefined) {
+      clauses.push('cs.user_id = ?');
+      params.push(f.creatorId);
+    }
+    if (f.search) {
+      // instr() is a literal substring test: %, _ and \ mean themselves. The trigram index narrows the rows first
+      // when the text is long enough to have a trigram.
+      clauses.push('instr(cs.name_fold, ?) > 0');
+      params.push(f.search);
+      if ([...f.search].length >= 3) {
+        clauses.push('cs.id IN (SELECT rowid FROM code_sources_fts WHERE code_sources_fts MATCH ?)');
+        params.push(`"${f.search.replaceAll('"', '""')}"`);
+      }
+    }
+    return { sql: clauses.join(' AND '), params };
+  }
+
+  return {
+    findById(codeSourceId: string): CodeSourceRecord | undefined {
+      const row = byId.get(codeSourceId);
+      return row && toRecord(row);
+    },
+
+    list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
+      const where = buildWhere(f);
+      const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
+      const read = db.transaction(() => {
+        const total = (db.prepare(`SELECT count(*) AS n FROM code_sources cs WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+        const rows = db
+          .prepare<unknown[], Row>(
+            `${SELECT} WHERE ${where.sql} ORDER BY ${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir} LIMIT ? OFFSET ?`,
+          )
+          .all(...where.params, f.limit, f.offset);
+        return { total, items: rows.map(toRecord) };
+      });
+      // One read transaction: the count and the page come from the same snapshot.
+      return read.deferred();
+    },
+
+    /**
+     * Inserts a code source; with a client token, the token and the row are written in one transaction, and a
+     * token seen before returns the earlier id (or 'token-mismatch' when the body differs).
+     */
+    create(
+      input: CodeSourceFields & { workspaceId: string; userId: string },
+      clientToken?: { token: string; bodyMac: string },
+    ): { codeSourceId: string; created: boolean } | 'token-mismatch' {
+      return writeTransaction(db, () => {
+        if (clientToken) {
+          const seen = findToken.get(input.userId, clientToken.token);
+          if (seen) return seen.body_mac === clientToken.bodyMac ? { codeSourceId: seen.code_source_id, created: false } : 'token-mismatch';
+        }
+        const current = now();
+        const codeSourceId = newCodeSourceId(new Date(current));
+        try {
+          insert.run({ ...input, codeSourceId, sealed: seal(codeSourceId, input.accessToken), now: current });
+        } catch (error) {
+          if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
+          throw error;
+        }
+        if (clientToken) {
+          purgeTokens.run(Date.now() - 7 * 24 * 3600_000);
+          saveToken.run(input.userId, clientToken.token, clientToken.bodyMac, codeSourceId, Date.now());
+        }
+        return { codeSourceId, created: true };
+      });
+    },
+
+    /**
+     * Replaces the fields of the row at `version`. `accessToken: undefined` keeps the sealed token as it is.
+     * Throws VersionConflictError when the row is no longer at that version.
+     */
+    update(codeSourceId: string, version: number, fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined }): CodeSourceRecord {
+      return writeTransaction(db, () => {
+        const sealed = fields.accessToken === undefined ? (sealedToken.get(codeSourceId)?.access_token_sealed ?? null) : seal(codeSourceId, fields.accessToken);
+        let changes: number;
+        try {
+          changes = update.run({ ...fields, codeSourceId, version, sealed, now: now() }).changes;
+        } catch (error) {
+          if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
+          throw error;
+        }
+        if (changes !== 1) throw new VersionConflictError();
+        const row = byId.get(codeSourceId);
+        if (!row) throw new VersionConflictError();
+        return toRecord(row);
+      });
+    },
+
+    delete(codeSourceId: string, version: number): void {
+      const changes = writeTransaction(db, () => remove.run(codeSourceId, version).changes);
+      if (changes !== 1) throw new VersionConflictError();
+    },
+
+    /** The plaintext token, for the job runtime that clones the repository; no route calls this. */
+    readAccessToken(codeSourceId: string): string | undefined {
+      const sealed = sealedToken.get(codeSourceId)?.access_token_sealed;
+      return sealed ? keyring.open(sealed, tokenBinding(codeSourceId)) : undefined;
+    },
+  };
+}
+
+export type CodeSourcesRepository = ReturnType<typeof createCodeSourcesRepository>;

@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/**
+ * Versioned migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
+ * Never edit a released migration: add the next.
+ */
+const migrations: string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE workspaces (
+    workspace_id TEXT PRIMARY KEY,
+    workspace_name TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE users (
+    user_id TEXT PRIMARY KEY,
+    user_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT
+  ) STRICT;
+
+  CREATE TABLE access_keys (
+    access_key_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+    secret_sealed BLOB NOT NULL
+  ) STRICT;
+
+  CREATE TABLE members (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(workspace_id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+    roles TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, user_id)
+  ) STRICT;
+  CREATE INDEX members_by_user ON members(user_id);
+
+  CREATE TABLE code_sources (
+    id INTEGER PRIMARY KEY,
+    code_source_id TEXT NOT NULL UNIQUE,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(workspace_id),
+    user_id TEXT NOT NULL REFERENCES users(user_id),
+    display_name TEXT NOT NULL,
+    name_fold TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    code_repo TEXT NOT NULL,
+    code_branch TEXT NOT NULL DEFAULT '',
+    code_commit TEXT NOT NULL DEFAULT '',
+    code_repo_user_name TEXT NOT NULL DEFAULT '',
+    access_token_sealed BLOB,
+    mount_path TEXT NOT NULL,
+    accessibility TEXT NOT NULL CHECK (accessibility IN ('PRIVATE', 'PUBLIC')),
+    clone_type INTEGER NOT NULL CHECK (clone_type IN (0, 1)),
+    gmt_create_time TEXT NOT NULL,
+    gmt_modify_time TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1
+  ) STRICT;
+  -- Uniqueness of a name within a workspace, ignoring case, is the database's job (also across processes).
+  CREATE UNIQUE INDEX code_sources_name ON code_sources(workspace_id, name_fold);
+  -- One index per SortBy, each ending in the tie-breaker, so no sort needs a temporary B-tree.
+  CREATE INDEX code_sources_by_create ON code_sources(workspace_id, gmt_create_time, code_source_id);
+  CREATE INDEX code_sources_by_modify ON code_sources(workspace_id, gmt_modify_time, code_source_id);
+  CREATE INDEX code_sources_by_id ON code_sources(workspace_id, code_source_id);
+  -- Counting what a developer may see (PUBLIC or own) without touching the table.
+  CREATE INDEX code_sources_visibility ON code_sources(workspace_id, accessibility, user_id);
+
+  -- Substring search on the folded name; queries of 1-2 characters fall back to instr() on name_fold.
+  CREATE VIRTUAL TABLE code_sources_fts USING fts5(
+    name_fold, content='code_sources', content_rowid='id', tokenize='trigram case_sensitive 1'
+  );
+  CREATE TRIGGER code_sources_fts_insert AFTER INSERT ON code_sources BEGIN
+    INSERT INTO code_sources_fts(rowid, name_fold) VALUES (new.id, new.name_fold);
+  END;
+  CREATE TRIGGER code_sources_fts_delete AFTER DELETE ON code_sources BEGIN
+    INSERT INTO code_sources_fts(code_sources_fts, rowid, name_fold) VALUES ('delete', old.id, old.name_fold);
+  END;
+  CREATE TRIGGER code_sources_fts_update AFTER UPDATE OF name_fold ON code_sources BEGIN
+    INSERT INTO code_sources_fts(code_sources_fts, rowid, name_fold) VALUES ('delete', old.id, old.name_fold);
+    INSERT INTO code_sources_fts(rowid, name_fold) VALUES (new.id, new.name_fold);
+  END;
+
+  -- ClientToken idempotency for Create, scoped to the user; body_mac is an HMAC of the canonical body.
+  CREATE TABLE client_tokens (
+    user_id TEXT NOT NULL,
+    client_token TEXT NOT NULL,
+    body_mac TEXT NOT NULL,
+    code_source_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (user_id, client_token)
+  ) STRICT;
+  CREATE INDEX client_tokens_age ON client_tokens(created_at);
+
+  -- Browser sessions; the id is stored only as an HMAC.
+  CREATE TABLE sessions (
+    session_mac TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    last_seen_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX sessions_by_user ON sessions(user_id);
+
+  -- Signature nonces seen in the last 15 minutes (shared by every process on the file).
+  CREATE TABLE signature_nonces (
+    access_key_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (access_key_id, nonce)
+  ) STRICT;
+  CREATE INDEX signature_nonces_age ON signature_nonces(seen_at);
+  `,
+];
+
+/** Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it. */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 10000');
+  migrate(db);
+  return db;
+}
+
+export function migrate(db: Db): void {
+  const apply = db.transaction(() => {
+    // Read inside the write transaction so two processes starting together do not both migrate.
+    const current = db.pragma('user_version', { simple: true }) as number;
+    for (let v = current; v < migrations.length; v++) {
+      db.exec(migrations[v] ?? '');
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  apply.immediate();
+}
+
+/** Runs `fn` in a write transaction that takes the lock at once (no upgrade deadlock across processes). */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return db.transaction(fn).immediate();
+}
+
+/** True when SQLite refused a row because of a UNIQUE constraint on `column` (e.g. `code_sources.name_fold`). */
+export function isUniqueViolation(error: unknown, column: string): boolean {
+  const e = error as { code?: string; message?: string };
+  return (e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && (e.message ?? '').includes(column);
+}

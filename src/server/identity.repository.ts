@@ -1,0 +1,140 @@
+import type { Role } from '@/shared/roles';
+import type { Keyring } from './crypto';
+import { isUniqueViolation, writeTransaction, type Db } from './db';
+
+export interface UserRecord {
+  userId: string;
+  userName: string;
+  passwordHash: string | null;
+}
+
+export interface Membership {
+  workspaceId: string;
+  workspaceName: string;
+  roles: Role[];
+}
+
+const secretBinding = (accessKeyId: string) => `access_keys.secret:${accessKeyId}`;
+
+/** Users, workspaces, memberships, AccessKeys, sessions and signature nonces. No HTTP here either. */
+export function createIdentityRepository(db: Db, keyring: Keyring) {
+  const userByName = db.prepare<[string], { user_id: string; user_name: string; password_hash: string | null }>(
+    'SELECT user_id, user_name, password_hash FROM users WHERE user_name = ?',
+  );
+  const userById = db.prepare<[string], { user_id: string; user_name: string; password_hash: string | null }>(
+    'SELECT user_id, user_name, password_hash FROM users WHERE user_id = ?',
+  );
+  const membership = db.prepare<[string, string], { roles: string; workspace_name: string }>(
+    'SELECT m.roles, w.workspace_name FROM members m JOIN workspaces w USING (workspace_id) WHERE m.workspace_id = ? AND m.user_id = ?',
+  );
+  const memberships = db.prepare<[string], { workspace_id: string; workspace_name: string; roles: string }>(
+    'SELECT w.workspace_id, w.workspace_name, m.roles FROM members m JOIN workspaces w USING (workspace_id) WHERE m.user_id = ? ORDER BY w.workspace_name, w.workspace_id',
+  );
+  const accessKey = db.prepare<[string], { user_id: string; secret_sealed: Buffer }>(
+    'SELECT user_id, secret_sealed FROM access_keys WHERE access_key_id = ?',
+  );
+  const insertNonce = db.prepare('INSERT INTO signature_nonces (access_key_id, nonce, seen_at) VALUES (?, ?, ?)');
+  const purgeNonces = db.prepare('DELETE FROM signature_nonces WHERE seen_at < ?');
+  const insertSession = db.prepare('INSERT INTO sessions (session_mac, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)');
+  const sessionByMac = db.prepare<[string], { user_id: string; last_seen_at: number }>(
+    'SELECT user_id, last_seen_at FROM sessions WHERE session_mac = ?',
+  );
+  const touchSession = db.prepare('UPDATE sessions SET last_seen_at = ? WHERE session_mac = ?');
+  const deleteSession = db.prepare('DELETE FROM sessions WHERE session_mac = ?');
+  const purgeSessions = db.prepare('DELETE FROM sessions WHERE last_seen_at < ?');
+
+  const toUser = (r: { user_id: string; user_name: string; password_hash: string | null }): UserRecord => ({
+    userId: r.user_id,
+    userName: r.user_name,
+    passwordHash: r.password_hash,
+  });
+
+  return {
+    findUserByName(userName: string): UserRecord | undefined {
+      const r = userByName.get(userName);
+      return r && toUser(r);
+    },
+    findUserById(userId: string): UserRecord | undefined {
+      const r = userById.get(userId);
+      return r && toUser(r);
+    },
+    membership(workspaceId: string, userId: string): Membership | undefined {
+      const r = membership.get(workspaceId, userId);
+      return r && { workspaceId, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] };
+    },
+    memberships(userId: string): Membership[] {
+      return memberships.all(userId).map((r) => ({ workspaceId: r.workspace_id, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] }));
+    },
+    /** The AccessKey's owner and its secret, opened for signature verification only. */
+    accessKey(accessKeyId: string): { userId: string; secret: string } | undefined {
+      const r = accessKey.get(accessKeyId);
+      return r && { userId: r.user_id, secret: keyring.open(r.secret_sealed, secretBinding(accessKeyId)) };
+    },
+    /** Records a nonce; false when it was seen within the window (a replay). Works across processes. */
+    rememberNonce(accessKeyId: string, nonce: string, nowMs: number, windowMs: number): boolean {
+      return writeTransaction(db, () => {
+        purgeNonces.run(nowMs - windowMs);
+        try {
+          insertNonce.run(accessKeyId, nonce, nowMs);
+          return true;
+        } catch (error) {
+          if (isUniqueViolation(error, 'signature_nonces')) return false;
+          throw error;
+        }
+      });
+    },
+    createSession(sessionMac: string, userId: string, nowMs: number): void {
+      insertSession.run(sessionMac, userId, nowMs, nowMs);
+    },
+    /** The session's user if it was used within `idleMs`; slides the idle window forward. */
+    useSession(sessionMac: string, nowMs: number, idleMs: number): string | undefined {
+      const r = sessionByMac.get(sessionMac);
+      if (!r) return undefined;
+      if (r.last_seen_at < nowMs - idleMs) {
+        deleteSession.run(sessionMac);
+        return undefined;
+      }
+      // Write at most once a minute per session: reads stay reads.
+      if (nowMs - r.last_seen_at > 60_000) touchSession.run(nowMs, sessionMac);
+      return r.user_id;
+    },
+    endSession(sessionMac: string): void {
+      deleteSession.run(sessionMac);
+    },
+    purgeSessions(olderThanMs: number): void {
+      purgeSessions.run(olderThanMs);
+    },
+    /** Seeding and tests: write identity rows. */
+    insertWorkspace(workspaceId: string, name: string): void {
+      db.prepare('INSERT INTO workspaces (workspace_id, workspace_name) VALUES (?, ?)').run(workspaceId, name);
+    },
+    insertUser(userId: string, userName: string, passwordHash: string | null): void {
+      db.prepare('INSERT INTO users (user_id, user_name, password_hash) VALUES (?, ?, ?)').run(userId, userName, passwordHash);
+    },
+    insertAccessKey(accessKeyId: string, userId: string, secret: string): void {
+      db.prepare('INSERT INTO access_keys (access_key_id, user_id, secret_sealed) VALUES (?, ?, ?)').run(
+        accessKeyId,
+        userId,
+        keyring.seal(secret, secretBinding(accessKeyId)),
+      );
+    },
+    insertMember(workspaceId: string, userId: string, roles: readonly Role[]): void {
+      db.prepare('INSERT INTO members (workspace_id, user_id, roles) VALUES (?, ?, ?)').run(workspaceId, userId, JSON.stringify(roles));
+    },
+    isEmpty(): boolean {
+      const r = db.prepare('SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM workspaces) AS n').get() as { n: number };
+      return r.n === 0;
+    },
+    meta(key: string): string | undefined {
+      return (db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+    },
+    setMeta(key: string, value: string): void {
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+    },
+    transaction<T>(fn: () => T): T {
+      return writeTransaction(db, fn);
+    },
+  };
+}
+
+export type IdentityRepository = ReturnType<typeof createIdentityRepository>;

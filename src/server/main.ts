@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdaptorServer } from '@hono/node-server';
+import { createApp } from './app';
+import { createKeyring, loadOrCreateMasterKey } from './crypto';
+import { openDatabase } from './db';
+import { DEMO_USERS, demoSeed } from './demo-seed';
+import { ConfigError, loadConfig } from './env';
+import { createLogger } from './logger';
+import { applySeed, parseSeed, readSeedFile, SeedError } from './seed';
+import { newRequestId } from './http';
+
+const DEMO_SEED_SOURCE = 'built-in demo seed';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
+  const keyring = createKeyring(loadOrCreateMasterKey(config.dataDir, config.secretKey));
+  const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
+  const staticDir = path.join(root, 'dist');
+  if (!fs.existsSync(path.join(staticDir, 'index.html'))) logger.warn('console not built; serving the API only', { staticDir });
+  const { app, identity, service } = createApp({ db, keyring, logger, sessionIdleMinutes: config.sessionIdleMinutes, staticDir });
+
+  if (identity.isEmpty()) {
+    await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { identity, service });
+    logger.info('database seeded', { source: config.seedFile ?? DEMO_SEED_SOURCE });
+  } else if (config.seedFile) {
+    logger.info('SEED_FILE ignored: the database is not empty', { seedFile: config.seedFile });
+  }
+
+  const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
+  // Requests Node's parser rejects (bad request line, oversized headers) still get a JSON error body.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = JSON.stringify({ RequestId: newRequestId(), HostId: 'localhost', Code: 'BadRequest', Message: status === 431 ? 'Request headers are too large' : 'The HTTP request is malformed' });
+    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('listening', { url, dataDir: config.dataDir });
+  console.log(`\nCode Configuration console: ${url}`);
+  if (identity.meta('seed') === DEMO_SEED_SOURCE) {
+    console.log('Demo sign-in (built-in seed):');
+    for (const u of DEMO_USERS) console.log(`  ${u.UserName.padEnd(6)} / ${u.Password.padEnd(16)} ${u.role}`);
+  }
+  console.log('');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info('stopping', { signal });
+    // Stop accepting; in-flight requests finish; idle keep-alive sockets close.
+    server.close(() => {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      db.close();
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof SeedError) {
+    console.error(error.message);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`Cannot start: the port is already in use (${(error as Error).message})`);
+  } else {
+    console.error(`Cannot start: ${(error as Error).message}`);
+  }
+  process.exit(1);
+});

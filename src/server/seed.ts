@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import { createCodeSourceSchema } from '@/shared/code-source.schema';
+import { seedSchema, type Seed, type SeedInput } from '@/shared/seed.schema';
+import { hashPassword } from './crypto';
+import type { CodeSourcesService } from './code-sources.service';
+import type { IdentityRepository } from './identity.repository';
+
+export class SeedError extends Error {}
+
+/** Reads and validates a seed file; any problem is one line naming the file, the place and the rule. */
+export function readSeedFile(file: string): Seed {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new SeedError(`Invalid SEED_FILE ${file}: ${(error as Error).message}`);
+  }
+  return parseSeed(raw, `SEED_FILE ${file}`);
+}
+
+export function parseSeed(raw: unknown, source = 'seed'): Seed {
+  const parsed = seedSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new SeedError(`Invalid ${source}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? 'is invalid'}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Applies a seed to an empty database, in one transaction: all of it or none. Passwords are hashed first (slow),
+ * then every row is written through the same repositories and service rules the API uses.
+ */
+export async function applySeed(seed: Seed, source: string, deps: { identity: IdentityRepository; service: CodeSourcesService }): Promise<void> {
+  const hashes = new Map<string, string>();
+  for (const user of seed.users) if (user.Password !== undefined) hashes.set(user.UserId, await hashPassword(user.Password));
+  const { identity, service } = deps;
+  identity.transaction(() => {
+    identity.setMeta('seed', source);
+    for (const w of seed.workspaces) identity.insertWorkspace(w.WorkspaceId, w.WorkspaceName);
+    for (const u of seed.users) {
+      identity.insertUser(u.UserId, u.UserName, hashes.get(u.UserId) ?? null);
+      if (u.AccessKeyId !== undefined && u.AccessKeySecret !== undefined) identity.insertAccessKey(u.AccessKeyId, u.UserId, u.AccessKeySecret);
+    }
+    for (const m of seed.members) identity.insertMember(m.WorkspaceId, m.UserId, m.Roles);
+    seed.codeSources.forEach((cs, i) => {
+      const user = identity.findUserById(cs.UserId);
+      if (!user) throw new SeedError(`Invalid seed: codeSources.${i}.UserId ${cs.UserId} is not a user`);
+      const { UserId: _userId, ...fields } = cs;
+      try {
+        service.create(createCodeSourceSchema.parse(fields), fields, user);
+      } catch (error) {
+        throw new SeedError(`Invalid seed: codeSources.${i} (${cs.DisplayName}): ${(error as Error).message}`);
+      }
+    });
+  });
+}
+
+export type { SeedInput };
