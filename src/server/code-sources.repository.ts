@@ -198,11 +198,13 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
       const where = buildWhere(f);
       const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
+      // Ties are broken by the id, so paging never repeats or skips a row.
+      const orderBy = f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
         const total = (db.prepare(`SELECT count(*) AS n FROM code_sources cs WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
         const rows = db
           .prepare<unknown[], Row>(
-            `${SELECT} WHERE ${where.sql} ORDER BY ${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir} LIMIT ? OFFSET ?`,
+            `${SELECT} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
           )
           .all(...where.params, f.limit, f.offset);
         return { total, items: rows.map(toRecord) };

@@ -112,8 +112,9 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
   ): CodeSourceRecord {
     for (let attempt = 0; ; attempt++) {
       const { record, membership } = loadVisible(codeSourceId, caller);
-      if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
+      // Permission first (inside `change`), then the version: a 412 would invite a retry that can only fail.
       const next = change(record, membership);
+      if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
       if (!next) return record;
       try {
         return codeSources.update(codeSourceId, record.version, { ...next.fields, accessToken: next.accessToken });

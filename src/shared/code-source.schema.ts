@@ -206,6 +206,7 @@ export interface FieldProblem {
   field: string;
   rule: RuleId;
   message: string;
+  /** The field was absent (MissingParameter), not merely wrong. */
   missing: boolean;
 }
 
@@ -228,5 +229,5 @@ export function firstFieldProblem(error: z.ZodError, input: unknown): FieldProbl
   if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && typeof raw === 'number')) rule = field === 'CloneType' ? 'integer_range' : 'enum';
   if (issue.code === 'invalid_union' && typeof raw !== 'number') rule = 'type';
   if (issue.code === 'invalid_format') rule = 'integer_range';
-  return { field, rule, message: ruleMessage(field, rule, params?.max), missing: rule === 'required' };
+  return { field, rule, message: ruleMessage(field, rule, params?.max), missing: false };
 }

@@ -57,6 +57,8 @@ export interface TestApp {
 }
 
 export interface Client {
+  /** The cookie and CSRF headers this client sends. */
+  authHeaders(): Record<string, string>;
   request(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   get(url: string, headers?: Record<string, string>): Promise<Response>;
   post(url: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -85,6 +87,7 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
       return app.request(url, init);
     };
     return {
+      authHeaders: auth,
       request,
       get: (url, headers) => request('GET', url, undefined, headers),
       post: (url, body, headers) => request('POST', url, body, headers),

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createKeyring, hashPassword, loadOrCreateMasterKey, verifyPassword } from './crypto';
+import { openDatabase } from './db';
+import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
+import { TEST_USERS, WS } from '@/testing/test-seed';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await createTestApp();
+});
+afterEach(() => t.close());
+
+/** Every encoding a careless write could leave a secret in. */
+function encodings(secret: string): string[] {
+  const b = Buffer.from(secret, 'utf8');
+  return [secret, b.toString('base64').replace(/=+$/, ''), b.toString('base64url').replace(/=+$/, ''), b.toString('hex')];
+}
+function filesOf(dbFile: string): Buffer[] {
+  return ['', '-wal', '-shm'].map((s) => dbFile + s).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
+}
+
+describe('secrets at rest', () => {
+  it('no token, password or AccessKey secret appears in the database, its WAL or shm', async () => {
+    const tokens = ['ghp_plaintextTokenNumberOne1234567890', 'glpat-secondTokenValue-XYZ987', 'third_token_value_for_clear'];
+    const create = await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[0] }));
+    const { CodeSourceId } = (await create.json()) as { CodeSourceId: string };
+    await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: tokens[1] });
+    await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[2] }));
+    const secrets = [...tokens, ...Object.values(TEST_USERS).flatMap((u) => [u.Password, u.AccessKeySecret])];
+    const files = filesOf(t.file);
+    expect(files.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      for (const form of encodings(secret)) {
+        for (const file of files) expect(file.includes(Buffer.from(form, 'utf8')), `${secret} as ${form}`).toBe(false);
+      }
+    }
+    expect(t.parts.codeSources.readAccessToken(CodeSourceId)).toBe(tokens[1]);
+  });
+
+  it('a sealed token copied to another row does not open (bound to its row)', async () => {
+    const a = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-a' }))).json()) as { CodeSourceId: string };
+    const b = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-b' }))).json()) as { CodeSourceId: string };
+    t.db
+      .prepare('UPDATE code_sources SET access_token_sealed = (SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?) WHERE code_source_id = ?')
+      .run(a.CodeSourceId, b.CodeSourceId);
+    expect(() => t.parts.codeSources.readAccessToken(b.CodeSourceId)).toThrow();
+  });
+
+  it('seals with a random IV: the same token twice gives different ciphertexts', () => {
+    const keyring = createKeyring(Buffer.alloc(32, 1));
+    const x = keyring.seal('same', 'b');
+    const y = keyring.seal('same', 'b');
+    expect(x.equals(y)).toBe(false);
+    expect(keyring.open(x, 'b')).toBe('same');
+    expect(() => keyring.open(x, 'other-binding')).toThrow();
+    expect(() => createKeyring(Buffer.alloc(32, 2)).open(x, 'b')).toThrow();
+  });
+
+  it('creates the key file with mode 0600 once and reuses it', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-key-'));
+    try {
+      const k1 = loadOrCreateMasterKey(dir, undefined);
+      const k2 = loadOrCreateMasterKey(dir, undefined);
+      expect(k1.equals(k2)).toBe(true);
+      expect(fs.statSync(path.join(dir, 'secret.key')).mode & 0o777).toBe(0o600);
+      const fromEnv = Buffer.alloc(32, 9);
+      expect(loadOrCreateMasterKey(dir, fromEnv).equals(fromEnv)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('hashes passwords with scrypt and a salt; verifies only the right one', async () => {
+    const params = { N: 1024, r: 8, p: 1 };
+    const h1 = await hashPassword('correct horse', params);
+    const h2 = await hashPassword('correct horse', params);
+    expect(h1).toMatch(/^scrypt\$1024\$8\$1\$/);
+    expect(h1).not.toBe(h2);
+    expect(await verifyPassword('correct horse', h1)).toBe(true);
+    expect(await verifyPassword('correct horsE', h1)).toBe(false);
+    expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+});
+
+describe('schema and query plans', () => {
+  it('migrations are idempotent and recorded in user_version', () => {
+    t.db.close();
+    const again = openDatabase(t.file);
+    expect(again.pragma('user_version', { simple: true })).toBe(1);
+    expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(again.pragma('synchronous', { simple: true })).toBe(2);
+    expect(again.pragma('foreign_keys', { simple: true })).toBe(1);
+    again.close();
+    t.db = openDatabase(t.file);
+  });
+
+  it('the UNIQUE index, not a check, keeps names unique per workspace ignoring case', () => {
+    const insert = t.db.prepare(
+      `INSERT INTO code_sources (code_source_id, workspace_id, user_id, display_name, name_fold, code_repo, mount_path, accessibility, clone_type, gmt_create_time, gmt_modify_time)
+       VALUES (?, '${WS}', '300002', ?, ?, 'https://x/y', '/root/code/', 'PRIVATE', 0, 't', 't')`,
+    );
+    insert.run('code-1', 'Name', 'name');
+    expect(() => insert.run('code-2', 'NAME', 'name')).toThrow(/UNIQUE/);
+  });
+
+  it.each(['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSourceId'])('List by %s uses an index and no temporary B-tree', async (sortBy) => {
+    const plans: string[] = [];
+    const original = t.db.prepare.bind(t.db);
+    t.db.prepare = ((sql: string) => {
+      if (/ORDER BY/.test(sql)) {
+        const stmt = original(sql);
+        plans.push(sql);
+        return stmt;
+      }
+      return original(sql);
+    }) as typeof t.db.prepare;
+    for (const [user, order] of [['admin', 'ASC'], ['dev', 'DESC'], ['guest', 'ASC']] as const) {
+      const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
+      expect(res.status).toBe(200);
+    }
+    t.db.prepare = original;
+    expect(plans).toHaveLength(3);
+    for (const sql of plans) {
+      const params = sql.includes('cs.user_id = ?') ? [WS, '300002', 20, 0] : [WS, 20, 0];
+      const plan = (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+      expect(plan).not.toMatch(/TEMP B-TREE/);
+      expect(plan).not.toMatch(/^SCAN cs$/m);
+      expect(plan).toMatch(/USING (COVERING )?INDEX/);
+    }
+  });
+});
