@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { Statement } from 'better-sqlite3';
 import type { Accessibility, Order, SortBy } from '@/shared/code-source.schema';
 import type { Keyring } from './crypto';
 import { isUniqueViolation, writeTransaction, type Db } from './db';
@@ -160,6 +161,17 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     return iso;
   };
 
+  // List SQL varies only by which filters are present: a handful of shapes, each prepared once.
+  const statements = new Map<string, Statement<unknown[]>>();
+  const prepared = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      stmt = db.prepare<unknown[]>(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
+
   function buildWhere(f: ListFilter): { sql: string; params: unknown[] } {
     const clauses = ['cs.workspace_id = ?'];
     const params: unknown[] = [f.workspaceId];
@@ -201,12 +213,8 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
       // Ties are broken by the id, so paging never repeats or skips a row.
       const orderBy = f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
-        const total = (db.prepare(`SELECT count(*) AS n FROM code_sources cs WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
-        const rows = db
-          .prepare<unknown[], Row>(
-            `${SELECT} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-          )
-          .all(...where.params, f.limit, f.offset);
+        const total = (prepared(`SELECT count(*) AS n FROM code_sources cs WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+        const rows = prepared(`${SELECT} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...where.params, f.limit, f.offset) as Row[];
         return { total, items: rows.map(toRecord) };
       });
       // One read transaction: the count and the page come from the same snapshot.

@@ -74,7 +74,7 @@ function scryptAsync(password: string, salt: Buffer, params: { N: number; r: num
 }
 
 /** `scrypt$N$r$p$salt$hash`, parameters kept with the hash so they can be raised later. */
-export async function hashPassword(password: string, params = PASSWORD_PARAMS): Promise<string> {
+export async function hashPassword(password: string, params: { N: number; r: number; p: number } = PASSWORD_PARAMS): Promise<string> {
   const salt = randomBytes(16);
   const key = await scryptAsync(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
