@@ -19,7 +19,6 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
   const keyring = createKeyring(loadOrCreateMasterKey(config.dataDir, config.secretKey));
   const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
   const staticDir = path.join(root, 'dist');
@@ -27,8 +26,11 @@ async function main(): Promise<void> {
   const { app, identity, service } = createApp({ db, keyring, logger, sessionIdleMinutes: config.sessionIdleMinutes, staticDir });
 
   if (identity.isEmpty()) {
-    await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { identity, service });
-    logger.info('database seeded', { source: config.seedFile ?? DEMO_SEED_SOURCE });
+    // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.
+    const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
+    if (await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { identity, service })) {
+      logger.info('database seeded', { source: config.seedFile ?? DEMO_SEED_SOURCE });
+    }
   } else if (config.seedFile) {
     logger.info('SEED_FILE ignored: the database is not empty', { seedFile: config.seedFile });
   }

@@ -31,11 +31,13 @@ export function parseSeed(raw: unknown, source = 'seed'): Seed {
  * Applies a seed to an empty database, in one transaction: all of it or none. Passwords are hashed first (slow),
  * then every row is written through the same repositories and service rules the API uses.
  */
-export async function applySeed(seed: Seed, source: string, deps: { identity: IdentityRepository; service: CodeSourcesService }): Promise<void> {
+export async function applySeed(seed: Seed, source: string, deps: { identity: IdentityRepository; service: CodeSourcesService }): Promise<boolean> {
   const hashes = new Map<string, string>();
   for (const user of seed.users) if (user.Password !== undefined) hashes.set(user.UserId, await hashPassword(user.Password));
   const { identity, service } = deps;
-  identity.transaction(() => {
+  return identity.transaction(() => {
+    // Checked again under the write lock: two processes starting together on one empty file seed it once.
+    if (!identity.isEmpty()) return false;
     identity.setMeta('seed', source);
     for (const w of seed.workspaces) identity.insertWorkspace(w.WorkspaceId, w.WorkspaceName);
     for (const u of seed.users) {
@@ -53,6 +55,7 @@ export async function applySeed(seed: Seed, source: string, deps: { identity: Id
         throw new SeedError(`Invalid seed: codeSources.${i} (${cs.DisplayName}): ${(error as Error).message}`);
       }
     });
+    return true;
   });
 }
 
