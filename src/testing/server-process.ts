@@ -33,10 +33,16 @@ export interface ServerProcess {
   exitCode(): number | null | undefined;
   /** SIGTERM, then wait for the process to exit (SIGKILL after 15 s). Resolves with the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL — a crash: no shutdown code runs. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** The child's process id (for reading its memory use). */
+  pid: number;
   /** Stops this process if it still runs and starts a new one on the same DATA_DIR; `seed` rewrites SEED_FILE first. */
   restart(options?: { seed?: SeedInput }): Promise<ServerProcess>;
   /** Stops the process and removes the temp folder. */
   cleanup(): Promise<void>;
+  /** A second server process on the same DATA_DIR (stop it with `stop`; `cleanup` of the first removes the folder). */
+  sibling(): Promise<ServerProcess>;
 }
 
 export interface StartOptions {
@@ -133,6 +139,11 @@ function launch(l: Launch): Promise<ServerProcess> {
         seedFile: l.seedFile,
         exitCode: () => exitCode,
         stop,
+        pid: child.pid ?? -1,
+        async kill() {
+          if (exitCode === undefined) child.kill('SIGKILL');
+          await exited;
+        },
         async restart(options = {}) {
           await stop();
           if (options.seed) fs.writeFileSync(l.seedFile, JSON.stringify(options.seed));
@@ -141,6 +152,9 @@ function launch(l: Launch): Promise<ServerProcess> {
         async cleanup() {
           await stop();
           fs.rmSync(l.root, { recursive: true, force: true });
+        },
+        sibling() {
+          return launch(l);
         },
       };
       resolve(server);
