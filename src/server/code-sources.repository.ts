@@ -66,11 +66,11 @@ const SORT_COLUMNS: Record<SortBy, string> = {
   CodeSourceId: 'cs.code_source_id',
 };
 
-const SELECT = `
+const SELECT_COLUMNS = `
   SELECT cs.code_source_id, cs.workspace_id, cs.user_id, u.user_name, cs.display_name, cs.description, cs.code_repo,
          cs.code_branch, cs.code_commit, cs.code_repo_user_name, cs.access_token_sealed IS NOT NULL AS has_token,
-         cs.mount_path, cs.accessibility, cs.clone_type, cs.gmt_create_time, cs.gmt_modify_time, cs.version
-  FROM code_sources cs JOIN users u ON u.user_id = cs.user_id`;
+         cs.mount_path, cs.accessibility, cs.clone_type, cs.gmt_create_time, cs.gmt_modify_time, cs.version`;
+const SELECT = `${SELECT_COLUMNS} FROM code_sources cs JOIN users u ON u.user_id = cs.user_id`;
 
 interface Row {
   code_source_id: string;
@@ -172,6 +172,7 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     return stmt;
   };
 
+  /** The filter as SQL on rows aliased `cs` — the counts table has the same columns, so it shares this. */
   function buildWhere(f: ListFilter): { sql: string; params: unknown[] } {
     const clauses = ['cs.workspace_id = ?'];
     const params: unknown[] = [f.workspaceId];
@@ -188,17 +189,25 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
       clauses.push('cs.user_id = ?');
       params.push(f.creatorId);
     }
-    if (f.search) {
-      // instr() is a literal substring test: %, _ and \ mean themselves. The trigram index narrows the rows first
-      // when the text is long enough to have a trigram.
-      clauses.push('instr(cs.name_fold, ?) > 0');
-      params.push(f.search);
-      if ([...f.search].length >= 3) {
-        clauses.push('cs.id IN (SELECT rowid FROM code_sources_fts WHERE code_sources_fts MATCH ?)');
-        params.push(`"${f.search.replaceAll('"', '""')}"`);
-      }
-    }
     return { sql: clauses.join(' AND '), params };
+  }
+
+  /**
+   * Rows of a list query. A search of 3+ characters is driven from the trigram index (CROSS JOIN keeps SQLite from
+   * walking the sort index instead), then sorted: the hits are few next to the workspace. Shorter searches have no
+   * trigram, so they test every name of the workspace with instr() — a literal substring: %, _ and \ mean themselves.
+   */
+  function fromClause(f: ListFilter): { from: string; where: string; params: unknown[] } {
+    const where = buildWhere(f);
+    if (!f.search) return { from: 'code_sources cs', where: where.sql, params: where.params };
+    if ([...f.search].length >= 3) {
+      return {
+        from: 'code_sources_fts CROSS JOIN code_sources cs ON cs.id = code_sources_fts.rowid',
+        where: `code_sources_fts MATCH ? AND ${where.sql} AND instr(cs.name_fold, ?) > 0`,
+        params: [`"${f.search.replaceAll('"', '""')}"`, ...where.params, f.search],
+      };
+    }
+    return { from: 'code_sources cs', where: `${where.sql} AND instr(cs.name_fold, ?) > 0`, params: [...where.params, f.search] };
   }
 
   return {
@@ -208,13 +217,20 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     },
 
     list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
-      const where = buildWhere(f);
+      const q = fromClause(f);
       const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
       // Ties are broken by the id, so paging never repeats or skips a row.
       const orderBy = f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
-        const total = (prepared(`SELECT count(*) AS n FROM code_sources cs WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
-        const rows = prepared(`${SELECT} WHERE ${where.sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...where.params, f.limit, f.offset) as Row[];
+        const countSql = f.search
+          ? `SELECT count(*) AS n FROM ${q.from} WHERE ${q.where}`
+          : `SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`;
+        const total = (prepared(countSql).get(...q.params) as { n: number }).n;
+        const rows = prepared(`${SELECT_COLUMNS} FROM ${q.from} JOIN users u ON u.user_id = cs.user_id WHERE ${q.where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
+          ...q.params,
+          f.limit,
+          f.offset,
+        ) as Row[];
         return { total, items: rows.map(toRecord) };
       });
       // One read transaction: the count and the page come from the same snapshot.

@@ -111,6 +111,35 @@ const migrations: string[] = [
   ) STRICT;
   CREATE INDEX signature_nonces_age ON signature_nonces(seen_at);
   `,
+  `
+  -- Visible-row counts without counting rows: per workspace, visibility and creator, kept by triggers in the same
+  -- transaction as the write. TotalCount of an unsearched list is a sum over a few of these.
+  CREATE TABLE code_source_counts (
+    workspace_id TEXT NOT NULL,
+    accessibility TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, accessibility, user_id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO code_source_counts (workspace_id, accessibility, user_id, n)
+    SELECT workspace_id, accessibility, user_id, count(*) FROM code_sources GROUP BY 1, 2, 3;
+  CREATE TRIGGER code_source_counts_insert AFTER INSERT ON code_sources BEGIN
+    INSERT INTO code_source_counts (workspace_id, accessibility, user_id, n) VALUES (new.workspace_id, new.accessibility, new.user_id, 1)
+      ON CONFLICT (workspace_id, accessibility, user_id) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER code_source_counts_delete AFTER DELETE ON code_sources BEGIN
+    UPDATE code_source_counts SET n = n - 1
+      WHERE workspace_id = old.workspace_id AND accessibility = old.accessibility AND user_id = old.user_id;
+  END;
+  CREATE TRIGGER code_source_counts_update AFTER UPDATE OF workspace_id, accessibility, user_id ON code_sources
+    WHEN old.workspace_id IS NOT new.workspace_id OR old.accessibility IS NOT new.accessibility OR old.user_id IS NOT new.user_id
+  BEGIN
+    UPDATE code_source_counts SET n = n - 1
+      WHERE workspace_id = old.workspace_id AND accessibility = old.accessibility AND user_id = old.user_id;
+    INSERT INTO code_source_counts (workspace_id, accessibility, user_id, n) VALUES (new.workspace_id, new.accessibility, new.user_id, 1)
+      ON CONFLICT (workspace_id, accessibility, user_id) DO UPDATE SET n = n + 1;
+  END;
+  `,
 ];
 
 /** Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it. */

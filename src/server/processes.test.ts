@@ -182,6 +182,14 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
         const ftsRows = (db.prepare('SELECT count(*) AS n FROM code_sources_fts').get() as { n: number }).n;
         const rows = (db.prepare('SELECT count(*) AS n FROM code_sources').get() as { n: number }).n;
         expect(ftsRows).toBe(rows);
+        // The trigger-kept counts agree with the rows, group by group.
+        const drift = db
+          .prepare(
+            `SELECT count(*) AS n FROM (SELECT workspace_id, accessibility, user_id, count(*) AS c FROM code_sources GROUP BY 1, 2, 3) g
+             LEFT JOIN code_source_counts k USING (workspace_id, accessibility, user_id) WHERE k.n IS NOT g.c`,
+          )
+          .get() as { n: number };
+        expect(drift.n).toBe(0);
       } finally {
         db.close();
       }
