@@ -193,22 +193,28 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
   }
 
   /**
-   * Rows of a list query. A search of 3+ characters is driven from the trigram index (CROSS JOIN keeps SQLite from
-   * walking the sort index instead), then sorted: the hits are few next to the workspace. Shorter searches have no
-   * trigram, so they test every name of the workspace with instr() — a literal substring: %, _ and \ mean themselves.
+   * How a searched list is read. `fts`: candidates from the trigram index (3+ characters), joined and sorted — cheap
+   * when the hits are few. `name-scan`: every name of the workspace tested with instr() on the name index, then
+   * sorted — for 1-2 characters, which have no trigram. `ordered`: walk the sort index and stop after the page —
+   * cheap when hits are many. instr() is a literal substring test: %, _ and \ mean themselves.
    */
-  function fromClause(f: ListFilter): { from: string; where: string; params: unknown[] } {
+  type SearchPlan = 'fts' | 'name-scan' | 'ordered';
+  function fromClause(f: ListFilter, plan: SearchPlan): { from: string; where: string; params: unknown[] } {
     const where = buildWhere(f);
     if (!f.search) return { from: 'code_sources cs', where: where.sql, params: where.params };
-    if ([...f.search].length >= 3) {
+    if (plan === 'fts') {
       return {
         from: 'code_sources_fts CROSS JOIN code_sources cs ON cs.id = code_sources_fts.rowid',
         where: `code_sources_fts MATCH ? AND ${where.sql} AND instr(cs.name_fold, ?) > 0`,
-        params: [`"${f.search.replaceAll('"', '""')}"`, ...where.params, f.search],
+        params: [ftsPhrase(f.search), ...where.params, f.search],
       };
     }
-    return { from: 'code_sources cs', where: `${where.sql} AND instr(cs.name_fold, ?) > 0`, params: [...where.params, f.search] };
+    const from = plan === 'name-scan' ? 'code_sources cs INDEXED BY code_sources_name' : 'code_sources cs';
+    return { from, where: `${where.sql} AND instr(cs.name_fold, ?) > 0`, params: [...where.params, f.search] };
   }
+  const ftsPhrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
+  /** Above this many hits, walking the sort index finds a page sooner than sorting every hit. */
+  const FEW_HITS = 2000;
 
   return {
     findById(codeSourceId: string): CodeSourceRecord | undefined {
@@ -217,15 +223,23 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     },
 
     list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
-      const q = fromClause(f);
       const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
       // Ties are broken by the id, so paging never repeats or skips a row.
       const orderBy = f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
-        const countSql = f.search
-          ? `SELECT count(*) AS n FROM ${q.from} WHERE ${q.where}`
-          : `SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`;
-        const total = (prepared(countSql).get(...q.params) as { n: number }).n;
+        let total: number;
+        let q: ReturnType<typeof fromClause>;
+        if (!f.search) {
+          q = fromClause(f, 'ordered');
+          total = (prepared(`SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`).get(...q.params) as { n: number }).n;
+        } else {
+          const trigrams = [...f.search].length >= 3;
+          // The trigram index counts its candidates (all workspaces) in well under a millisecond.
+          const candidates = trigrams ? (prepared('SELECT count(*) AS n FROM code_sources_fts WHERE code_sources_fts MATCH ?').get(ftsPhrase(f.search)) as { n: number }).n : Infinity;
+          const counted = fromClause(f, candidates <= FEW_HITS * 4 ? 'fts' : 'name-scan');
+          total = (prepared(`SELECT count(*) AS n FROM ${counted.from} WHERE ${counted.where}`).get(...counted.params) as { n: number }).n;
+          q = total > FEW_HITS ? fromClause(f, 'ordered') : trigrams && candidates <= FEW_HITS * 4 ? counted : fromClause(f, 'name-scan');
+        }
         const rows = prepared(`${SELECT_COLUMNS} FROM ${q.from} JOIN users u ON u.user_id = cs.user_id WHERE ${q.where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
           ...q.params,
           f.limit,

@@ -132,3 +132,31 @@ describe('schema and query plans', () => {
     }
   });
 });
+
+describe('search plans agree', () => {
+  it('many hits (sort-index walk), few hits (trigram index) and 1-2 characters (name scan) give exact results', () => {
+    const repo = t.parts.codeSources;
+    t.db.transaction(() => {
+      for (let i = 0; i < 2600; i++) {
+        const name = i % 5 === 0 ? `other-${i}` : `many-${i}`;
+        repo.create({
+          workspaceId: WS, userId: TEST_USERS.dev.UserId, displayName: name, nameFold: name, description: '', codeRepo: 'https://h/r.git',
+          codeBranch: 'master', codeCommit: '', codeRepoUserName: '', accessToken: '', mountPath: '/root/code/', accessibility: i % 2 ? 'PUBLIC' : 'PRIVATE', cloneType: 0,
+        });
+      }
+    })();
+    const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map((r) => r.n);
+    const base = { workspaceId: WS, sortBy: 'DisplayName' as const, order: 'ASC' as const, limit: 20, offset: 40 };
+    for (const search of ['many', 'other', 'ny-24', 'y', '-1', 'zz', 'many-2599']) {
+      for (const visibility of [{ kind: 'all' as const }, { kind: 'public' as const }, { kind: 'public-or-own' as const, userId: TEST_USERS.dev2.UserId }]) {
+        const expected = all
+          .filter((n) => n.includes(search))
+          .filter((n) => visibility.kind === 'all' || Number(n.split('-')[1]) % 2 === 1)
+          .sort();
+        const got = repo.list({ ...base, search, visibility });
+        expect(got.total, `${search} ${visibility.kind}`).toBe(expected.length);
+        expect(got.items.map((i) => i.displayName)).toEqual(expected.slice(40, 60));
+      }
+    }
+  });
+});
