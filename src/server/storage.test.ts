@@ -40,6 +40,29 @@ describe('secrets at rest', () => {
     expect(t.parts.codeSources.readAccessToken(CodeSourceId)).toBe(tokens[1]);
   });
 
+  it('no secret appears in any response body or header or any log line, in any encoding', async () => {
+    const seen: string[] = [];
+    const keep = async (res: Response) => {
+      seen.push(JSON.stringify([...res.headers]), await res.clone().text());
+      return res;
+    };
+    const tokens = ['ghp_roundTripSecretA1', 'glpat_roundTripSecretB2', 'ghp_roundTripSecretC3'];
+    const signIn = await keep(await t.anonymous.post('/api/v1/session', { UserName: TEST_USERS.dev.UserName, Password: TEST_USERS.dev.Password }));
+    expect(signIn.status).toBe(200);
+    await keep(await t.anonymous.post('/api/v1/session', { UserName: TEST_USERS.dev2.UserName, Password: 'wrong-password' }));
+    const created = await keep(await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[0] })));
+    const { CodeSourceId } = (await created.json()) as { CodeSourceId: string };
+    await keep(await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: tokens[1] }));
+    await keep(await t.as('dev').get(`/api/v1/codesources/${CodeSourceId}`));
+    await keep(await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: '' }));
+    await keep(await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[2], CodeRepo: 'https://x:' + tokens[2] + '@h/r.git' })));
+    await keep(await t.as('dev').get(`/api/v1/codesources?WorkspaceId=${WS}`));
+    const secrets = [...tokens, ...Object.values(TEST_USERS).flatMap((u) => [u.Password, u.AccessKeySecret])];
+    const haystack = [...seen, ...t.logs].join('\n');
+    for (const secret of secrets) for (const form of encodings(secret)) expect(haystack.includes(form), `${secret} as ${form}`).toBe(false);
+    for (const file of filesOf(t.file)) for (const secret of secrets) for (const form of encodings(secret)) expect(file.includes(Buffer.from(form)), `${secret} in DB`).toBe(false);
+  });
+
   it('a sealed token copied to another row does not open (bound to its row)', async () => {
     const a = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-a' }))).json()) as { CodeSourceId: string };
     const b = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-b' }))).json()) as { CodeSourceId: string };
