@@ -1,0 +1,48 @@
+import type { SeedInput } from '@/shared/seed.schema';
+
+/** Who signs in during the journeys. */
+export const USERS = {
+  admin: { UserId: '400001', UserName: 'ada', Password: 'ada-e2e-password' },
+  dev: { UserId: '400002', UserName: 'dev1', Password: 'dev1-e2e-password' },
+  dev2: { UserId: '400003', UserName: 'dev2', Password: 'dev2-e2e-password' },
+  guest: { UserId: '400004', UserName: 'gus', Password: 'gus-e2e-password' },
+} as const;
+export type E2EUser = keyof typeof USERS;
+
+export const MAIN = { id: '3001', name: 'E2E Main' };
+export const PAGING = { id: '3002', name: 'E2E Paging' };
+
+const repo = (name: string) => `https://github.com/e2e-org/${name}.git`;
+
+/** A fresh database for every run: admin, two developers, a guest, some code sources, one PRIVATE of dev2. */
+export const e2eSeed: SeedInput = {
+  workspaces: [
+    { WorkspaceId: MAIN.id, WorkspaceName: MAIN.name },
+    { WorkspaceId: PAGING.id, WorkspaceName: PAGING.name },
+  ],
+  users: Object.values(USERS).map((u) => ({ ...u })),
+  members: [
+    { WorkspaceId: MAIN.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: MAIN.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: MAIN.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: MAIN.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
+    { WorkspaceId: PAGING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: PAGING.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+  ],
+  codeSources: [
+    { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'shared-public', Description: 'Shared training scripts', CodeRepo: repo('shared'), Accessibility: 'PUBLIC' },
+    { UserId: USERS.dev2.UserId, WorkspaceId: MAIN.id, DisplayName: 'dev2-secret', Description: 'Private to dev2', CodeRepo: repo('secret'), Accessibility: 'PRIVATE' },
+    { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'pinned-commit', CodeRepo: 'git@github.com:e2e-org/pinned.git', CodeBranch: 'main', CodeCommit: '3f9c2a7d41be09e5c6a8d2f1b47e90c3a5d6e7f8', MountPath: '/root/code/pinned/', Accessibility: 'PUBLIC' },
+    { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'edit-me', Description: 'Before', CodeRepo: repo('edit-me'), CodeRepoUserName: 'dev1', CodeRepoAccessToken: 'first-token-0001', Accessibility: 'PRIVATE' },
+    { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'delete-me', CodeRepo: repo('delete-me'), Accessibility: 'PUBLIC' },
+    { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'visibility-me', CodeRepo: repo('visibility-me'), Accessibility: 'PRIVATE' },
+    { UserId: USERS.admin.UserId, WorkspaceId: MAIN.id, DisplayName: 'admin-public', CodeRepo: repo('admin'), CodeBranch: 'release/1.0', Accessibility: 'PUBLIC' },
+    ...Array.from({ length: 25 }, (_, i) => ({
+      UserId: USERS.admin.UserId,
+      WorkspaceId: PAGING.id,
+      DisplayName: `page-${String(i + 1).padStart(2, '0')}`,
+      CodeRepo: repo(`page-${i + 1}`),
+      Accessibility: 'PUBLIC' as const,
+    })),
+  ],
+};

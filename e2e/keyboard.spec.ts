@@ -1,0 +1,39 @@
+import { expect, test } from './fixtures';
+import { MAIN, USERS } from './e2e-seed';
+
+test('keyboard only: sign in, search, open details, close them', async ({ page, shot }) => {
+  await page.goto(`/code-sources?workspace=${MAIN.id}`);
+  // The user name field has focus on arrival.
+  await expect(page.getByLabel('User name')).toBeFocused();
+  await page.keyboard.type(USERS.dev.UserName);
+  await page.keyboard.press('Tab');
+  await expect(page.getByLabel('Password')).toBeFocused();
+  await page.keyboard.type(USERS.dev.Password);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Code Configuration' })).toBeVisible();
+
+  const search = page.getByRole('searchbox', { name: 'Search by name' });
+  for (let i = 0; i < 15 && !(await search.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(search).toBeFocused();
+  await page.keyboard.type('pinned');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=pinned/);
+  await expect(page.getByText('1 in total')).toBeVisible();
+  await shot('keyboard-searched');
+
+  const link = page.getByRole('link', { name: 'pinned-commit', exact: true });
+  for (let i = 0; i < 25 && !(await link.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(link).toBeFocused();
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog', { name: 'pinned-commit' });
+  await expect(drawer).toBeVisible();
+  await shot('keyboard-details');
+  await page.keyboard.press('Escape');
+  await expect(drawer).toBeHidden();
+
+  // Sorting by keyboard: the column header is focusable and Enter sorts.
+  const header = page.getByRole('columnheader', { name: /^Name/ });
+  await header.focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/sort=DisplayName/);
+});

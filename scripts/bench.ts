@@ -1,0 +1,391 @@
+/**
+ * `npm run bench`: API latency/throughput at 100,000 code sources against the SQLite floor and json-server 0.17,
+ * write rates, server memory, and the console's bundle and Lighthouse scores — all in one run, on one machine.
+ * Prints a table and writes the same figures as JSON under bench/results/ (git-ignored).
+ *
+ * BENCH_SECONDS (default 5) sets each load run's length; BENCH_SKIP=lighthouse,json-server skips parts.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import autocannon from 'autocannon';
+import { createCodeSourcesRepository, type ListFilter } from '@/server/code-sources.repository';
+import { createKeyring } from '@/server/crypto';
+import { openDatabase } from '@/server/db';
+import { createIdentityRepository } from '@/server/identity.repository';
+import { hashPassword } from '@/server/crypto';
+import { foldName } from '@/shared/text';
+import type { Order, SortBy } from '@/shared/code-source.schema';
+import { signRequest } from '@/testing/sign';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = path.join(ROOT, 'bench', 'results');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+const ROWS = 100_000;
+const LIGHTHOUSE_ROWS = 10_000;
+const WS = '3001';
+const WS_LH = '3002';
+const KEY = Buffer.alloc(32, 42);
+const ADMIN = { UserId: '900001', UserName: 'bench-admin', Password: 'bench-admin-password', AccessKeyId: 'LTAIbenchAdmin01', AccessKeySecret: 'bench-secret-admin-000000000001' };
+
+type Row = Record<string, string | number>;
+const table: Row[] = [];
+const record = (row: Row) => {
+  table.push(row);
+  console.log(Object.entries(row).map(([k, v]) => `${k}=${v}`).join('  '));
+};
+const ms = (n: number) => Math.round(n * 100) / 100;
+
+// ---------------------------------------------------------------- data
+const TEAMS = ['nlp', 'cv', 'speech', 'rec', 'search', 'ads', 'infra', 'llm', 'risk', 'bio'];
+const MODELS = ['bert', 'qwen', 'llama', 'resnet', 'vit', 'yolo', 'whisper', 'gpt2', 't5', 'clip', 'unet', 'xgboost', 'deepfm', 'wide-deep', 'sam'];
+const TASKS = ['finetune', 'pretrain', 'eval', 'distill', 'export', 'serving', 'data-prep', 'sweep', 'lora', 'rlhf'];
+
+function nameOf(i: number): string {
+  return `${TEAMS[i % TEAMS.length]}-${MODELS[(i * 7) % MODELS.length]}-${TASKS[(i * 13) % TASKS.length]}-${i}`;
+}
+
+/** A database with 100,000 code sources in one workspace (and 10,000 in another), made through the repository. */
+async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
+  const marker = path.join(dataDir, 'bench-ready.json');
+  if (fs.existsSync(marker)) return JSON.parse(fs.readFileSync(marker, 'utf8')) as { ids: string[] };
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const started = performance.now();
+  const db = openDatabase(path.join(dataDir, 'code-config.sqlite'));
+  const keyring = createKeyring(KEY);
+  const identity = createIdentityRepository(db, keyring);
+  let clock = Date.parse('2025-01-01T00:00:00Z');
+  const repo = createCodeSourcesRepository(db, keyring, () => new Date((clock += 997)));
+  const passwordHash = await hashPassword(ADMIN.Password);
+  const ids: string[] = [];
+  identity.transaction(() => {
+    identity.setMeta('seed', 'bench');
+    identity.insertWorkspace(WS, 'bench-100k');
+    identity.insertWorkspace(WS_LH, 'bench-10k');
+    identity.insertUser(ADMIN.UserId, ADMIN.UserName, passwordHash);
+    identity.insertAccessKey(ADMIN.AccessKeyId, ADMIN.UserId, ADMIN.AccessKeySecret);
+    identity.insertMember(WS, ADMIN.UserId, ['PAI.WorkspaceAdmin']);
+    identity.insertMember(WS_LH, ADMIN.UserId, ['PAI.WorkspaceAdmin']);
+    for (const [ws, count] of [[WS, ROWS], [WS_LH, LIGHTHOUSE_ROWS]] as const) {
+      for (let i = 0; i < count; i++) {
+        const displayName = nameOf(i);
+        const r = repo.create({
+          workspaceId: ws,
+          userId: ADMIN.UserId,
+          displayName,
+          nameFold: foldName(displayName),
+          description: `Training code for ${displayName}`,
+          codeRepo: `https://github.com/example-${TEAMS[i % TEAMS.length]}/${MODELS[(i * 7) % MODELS.length]}.git`,
+          codeBranch: i % 5 === 0 ? '' : i % 3 === 0 ? 'main' : 'master',
+          codeCommit: i % 5 === 0 ? createHash('sha1').update(String(i)).digest('hex') : '',
+          codeRepoUserName: i % 4 === 0 ? 'robot' : '',
+          accessToken: i % 4 === 0 ? `ghp_${i}` : '',
+          mountPath: '/root/code/',
+          accessibility: i % 3 === 0 ? 'PUBLIC' : 'PRIVATE',
+          cloneType: 0,
+        });
+        if (r !== 'token-mismatch' && ws === WS) ids.push(r.codeSourceId);
+      }
+    }
+  });
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const picked = { ids: ids.filter((_, i) => i % 997 === 0) };
+  fs.writeFileSync(marker, JSON.stringify(picked));
+  record({ section: 'setup', what: `generated ${ROWS + LIGHTHOUSE_ROWS} code sources through the repository`, seconds: ms((performance.now() - started) / 1000) });
+  return picked;
+}
+
+// ---------------------------------------------------------------- processes
+function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (ready.test(out)) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolve(child);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => reject(new Error(`${cmd} exited (${code}) before it was ready:\n${out.slice(-2000)}`)));
+  });
+}
+async function waitForHttp(url: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+const stopProcess = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+const rssMb = (pid: number) => {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+};
+
+async function load(url: string, connections: number, options: Partial<autocannon.Options> = {}) {
+  const result = await autocannon({ url, connections, duration: SECONDS, ...options });
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    rps: Math.round(result.requests.average),
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+// ---------------------------------------------------------------- queries
+interface Query {
+  name: string;
+  ours: string;
+  json: string;
+  floor?: Omit<ListFilter, 'workspaceId' | 'visibility'>;
+}
+function queries(ids: string[]): Query[] {
+  const id = ids[Math.floor(ids.length / 2)] ?? '';
+  const list: Query[] = [{ name: 'Get by id', ours: `/api/v1/codesources/${id}`, json: `/codesources/${id}` }];
+  const sorts: [SortBy, string][] = [['GmtCreateTime', 'GmtCreateTime'], ['GmtModifyTime', 'GmtModifyTime'], ['DisplayName', 'DisplayName'], ['CodeSourceId', 'id']];
+  for (const [sortBy, jsonField] of sorts) {
+    for (const order of ['ASC', 'DESC'] as Order[]) {
+      list.push({
+        name: `List first page ${sortBy} ${order}`,
+        ours: `/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}&PageSize=20`,
+        json: `/codesources?_sort=${jsonField}&_order=${order.toLowerCase()}&_page=1&_limit=20`,
+        floor: { sortBy, order, limit: 20, offset: 0 },
+      });
+    }
+  }
+  const searches: [string, string][] = [['many hits', 'bert'], ['few hits', 'finetune-4242'], ['no hits', 'zzqx'], ['1 character', 'q'], ['2 characters', 'qw']];
+  for (const [label, text] of searches) {
+    list.push({
+      name: `List search "${text}" (${label})`,
+      ours: `/api/v1/codesources?WorkspaceId=${WS}&DisplayName=${encodeURIComponent(text)}&SortBy=GmtCreateTime&Order=DESC&PageSize=20`,
+      json: `/codesources?q=${encodeURIComponent(text)}&_sort=GmtCreateTime&_order=desc&_page=1&_limit=20`,
+      floor: { search: foldName(text), sortBy: 'GmtCreateTime', order: 'DESC', limit: 20, offset: 0 },
+    });
+  }
+  list.push({
+    name: 'List deep page 2000 of 50',
+    ours: `/api/v1/codesources?WorkspaceId=${WS}&PageNumber=2000&PageSize=50`,
+    json: `/codesources?_sort=GmtCreateTime&_order=asc&_page=2000&_limit=50`,
+    floor: { sortBy: 'GmtCreateTime', order: 'ASC', limit: 50, offset: 99_950 },
+  });
+  return list;
+}
+
+function percentile(sorted: number[], p: number) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** The same list query straight on SQLite, in-process: what the database alone costs. */
+function floorOf(dataDir: string, q: Query): { p50: number; p99: number } | undefined {
+  if (!q.floor) return undefined;
+  const db = openDatabase(path.join(dataDir, 'code-config.sqlite'));
+  try {
+    const repo = createCodeSourcesRepository(db, createKeyring(KEY));
+    const filter: ListFilter = { workspaceId: WS, visibility: { kind: 'all' }, ...q.floor };
+    for (let i = 0; i < 5; i++) repo.list(filter);
+    const times: number[] = [];
+    const until = performance.now() + Math.min(3000, SECONDS * 600);
+    while (performance.now() < until || times.length < 20) {
+      const t0 = performance.now();
+      repo.list(filter);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------- console
+function bundleSizes() {
+  const dist = path.join(ROOT, 'dist');
+  const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const initial = new Set([...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]));
+  let initialJs = 0;
+  for (const file of fs.readdirSync(path.join(dist, 'assets')).sort()) {
+    const body = fs.readFileSync(path.join(dist, 'assets', file));
+    const gz = gzipSync(body, { level: 9 }).length;
+    const isInitial = initial.has(`assets/${file}`);
+    if (isInitial && file.endsWith('.js')) initialJs += gz;
+    record({ section: 'bundle', chunk: file, initial: isInitial ? 'yes' : 'lazy', 'gzip kB': ms(gz / 1024) });
+  }
+  record({ section: 'bundle', chunk: 'INITIAL JS TOTAL', initial: 'yes', 'gzip kB': ms(initialJs / 1024), target: '≤ 350' });
+  return initialJs;
+}
+
+async function lighthouse(url: string, cookie: string) {
+  const scores: Record<string, Record<string, number>> = {};
+  for (const preset of ['desktop', 'mobile'] as const) {
+    const runs: Record<string, number>[] = [];
+    for (let i = 0; i < 3; i++) {
+      const out = path.join(os.tmpdir(), `lh-${preset}-${i}-${randomBytes(4).toString('hex')}.json`);
+      const args = [
+        url,
+        '--quiet',
+        '--output=json',
+        `--output-path=${out}`,
+        '--only-categories=performance,accessibility,best-practices',
+        `--extra-headers=${JSON.stringify({ Cookie: cookie })}`,
+        '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+        ...(preset === 'desktop' ? ['--preset=desktop'] : []),
+      ];
+      const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'lighthouse'), args, { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, encoding: 'utf8', timeout: 180_000 });
+      if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`lighthouse failed: ${r.stderr?.slice(-1500)}`);
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { categories: Record<string, { score: number }> };
+      fs.rmSync(out, { force: true });
+      runs.push(Object.fromEntries(Object.entries(report.categories).map(([k, v]) => [k, Math.round(v.score * 100)])));
+    }
+    const median = (k: string) => runs.map((r) => r[k] ?? 0).sort((a, b) => a - b)[1] ?? 0;
+    scores[preset] = { performance: median('performance'), accessibility: median('accessibility'), 'best-practices': median('best-practices') };
+    record({ section: 'lighthouse', preset, ...scores[preset], runs: runs.map((r) => r.performance).join('/'), target: preset === 'desktop' ? 'perf ≥ 95' : 'perf ≥ 80' });
+  }
+  return scores;
+}
+
+// ---------------------------------------------------------------- main
+async function main() {
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const machine = { cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+  console.log(`bench on ${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}; ${SECONDS} s per load run`);
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+
+  const dataDir = path.join(RESULTS, 'data-100k');
+  const { ids } = await prepareData(dataDir);
+  const port = 18_000 + Math.floor(Math.random() * 1000);
+  const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { ...process.env, PORT: String(port), DATA_DIR: dataDir, SECRET_KEY: KEY.toString('hex'), LOG_LEVEL: 'silent' }, /listening|Code Configuration console/);
+  const base = `http://127.0.0.1:${port}`;
+  const results: Record<string, unknown> = { machine, seconds: SECONDS, rows: ROWS };
+  try {
+    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ UserName: ADMIN.UserName, Password: ADMIN.Password }) });
+    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const { CsrfToken } = (await signIn.json()) as { CsrfToken: string };
+
+    // 1–3. Reads: ours at 1 and 32 connections, the floor, json-server.
+    const qs = queries(ids);
+    const ourRows: Record<string, unknown>[] = [];
+    for (const q of qs) {
+      const floor = floorOf(dataDir, q);
+      for (const connections of [1, 32]) {
+        const r = await load(`${base}${q.ours}`, connections, { headers: { cookie } });
+        const row: Row = { section: 'api', query: q.name, conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps, non2xx: r.non2xx, errors: r.errors };
+        if (floor && connections === 1) {
+          row['floor p50 ms'] = ms(floor.p50);
+          row['floor p99 ms'] = ms(floor.p99);
+          row['api/floor p50'] = floor.p50 >= 1 ? ms(r.p50 / floor.p50) : `+${ms(r.p50 - floor.p50)} ms`;
+        }
+        record(row);
+        ourRows.push(row);
+      }
+    }
+    // A signed-throughput row: every request signed afresh (new date and nonce), nothing switched off.
+    for (const connections of [1, 32]) {
+      const url = `${base}/api/v1/codesources?WorkspaceId=${WS}&PageSize=20`;
+      const r = await load(url, connections, {
+        requests: [
+          {
+            setupRequest: (req) => {
+              const s = signRequest({ method: 'GET', pathname: '/api/v1/codesources', query: { WorkspaceId: WS, PageSize: '20' }, action: 'ListCodeSources', accessKeyId: ADMIN.AccessKeyId, accessKeySecret: ADMIN.AccessKeySecret, host: `127.0.0.1:${port}` });
+              return { ...req, path: s.url, headers: s.headers };
+            },
+          },
+        ],
+      });
+      record({ section: 'api', query: 'List first page, signed (ACS3) each request', conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps, non2xx: r.non2xx, errors: r.errors });
+    }
+
+    // 4. Writes with synchronous=FULL.
+    let n = 0;
+    for (const connections of [1, 8]) {
+      const writeHeaders = { cookie, 'x-csrf-token': CsrfToken, 'content-type': 'application/json', origin: base };
+      const created = await load(`${base}/api/v1/codesources`, connections, {
+        requests: [
+          {
+            method: 'POST',
+            headers: writeHeaders,
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ WorkspaceId: WS, DisplayName: `bench-write-${process.pid}-${n++}`, CodeRepo: 'https://github.com/example/bench.git' }) }),
+          },
+        ],
+      });
+      record({ section: 'writes', what: 'Create', conn: connections, 'p50 ms': created.p50, 'p99 ms': created.p99, 'req/s': created.rps, non2xx: created.non2xx, errors: created.errors });
+      let u = 0;
+      const updated = await load(`${base}/api/v1/codesources`, connections, {
+        requests: [
+          {
+            method: 'PUT',
+            headers: writeHeaders,
+            setupRequest: (req) => ({ ...req, path: `/api/v1/codesources/${ids[u % ids.length]}`, body: JSON.stringify({ Description: `updated ${u++}` }) }),
+          },
+        ],
+      });
+      record({ section: 'writes', what: 'Update', conn: connections, 'p50 ms': updated.p50, 'p99 ms': updated.p99, 'req/s': updated.rps, non2xx: updated.non2xx, errors: updated.errors });
+    }
+
+    // 5. Memory after the load.
+    record({ section: 'memory', what: 'server RSS after the load', MiB: rssMb(server.pid ?? 0) });
+
+    // 3. json-server 0.17 with the same 100,000 items.
+    if (!SKIP.has('json-server')) {
+      const db = openDatabase(path.join(dataDir, 'code-config.sqlite'));
+      const items = db.prepare(`SELECT code_source_id AS id, display_name AS DisplayName, description AS Description, code_repo AS CodeRepo, code_branch AS CodeBranch, code_commit AS CodeCommit, mount_path AS MountPath, accessibility AS Accessibility, gmt_create_time AS GmtCreateTime, gmt_modify_time AS GmtModifyTime, user_id AS UserId FROM code_sources WHERE workspace_id = ?`).all(WS);
+      db.close();
+      const jsonFile = path.join(RESULTS, 'json-server-db.json');
+      fs.writeFileSync(jsonFile, JSON.stringify({ codesources: items }));
+      const jsonPort = port + 1;
+      const json = spawn(path.join(ROOT, 'node_modules', '.bin', 'json-server'), ['--port', String(jsonPort), '--quiet', jsonFile], { cwd: ROOT, stdio: 'ignore' });
+      await waitForHttp(`http://127.0.0.1:${jsonPort}/codesources/${ids[0]}`);
+      try {
+        for (const q of qs) {
+          for (const connections of [1, 32]) {
+            const r = await load(`http://127.0.0.1:${jsonPort}${q.json}`, connections);
+            const ours = ourRows.find((o) => o.query === q.name && o.conn === connections);
+            record({ section: 'json-server', query: q.name, conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps, 'ours/json-server req/s': ms(Number(ours?.['req/s'] ?? 0) / Math.max(1, r.rps)) });
+          }
+        }
+        record({ section: 'memory', what: 'json-server RSS', MiB: rssMb(json.pid ?? 0) });
+      } finally {
+        await stopProcess(json);
+      }
+    }
+
+    // 6. The console.
+    results.initialJsGzip = bundleSizes();
+    if (!SKIP.has('lighthouse')) results.lighthouse = await lighthouse(`${base}/code-sources?workspace=${WS_LH}`, cookie);
+  } finally {
+    await stopProcess(server);
+  }
+  results.table = table;
+  const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  fs.writeFileSync(file, JSON.stringify(results, null, 2));
+  console.log('');
+  console.table(table);
+  console.log(`\nfigures written to ${path.relative(ROOT, file)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

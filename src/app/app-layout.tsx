@@ -1,0 +1,170 @@
+import { CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Button, Dropdown, Select, Tag } from 'antd';
+import { useEffect } from 'react';
+import { Link, Outlet, useNavigate, useOutletContext, useSearchParams } from 'react-router';
+import { isAdmin, isGuestOnly } from '@/shared/roles';
+import type { SessionInfo } from '@/shared/session.schema';
+import { useI18n, type Translate } from '@/lib/i18n/i18n';
+import { errorText } from '@/lib/i18n/error-text';
+import { sessionQuery, signOut, workspacesQuery, type Workspace } from '@/lib/session.api';
+import { ErrorState } from '@/components/error-state';
+import { useFeedback } from '@/components/feedback';
+import { LoadingRows } from '@/components/loading-rows';
+import { StatusPanel } from '@/components/status-panel';
+import { LanguageSwitch } from './language-switch';
+
+const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
+
+/** What every screen inside the frame knows: who is signed in and in which workspace. */
+export interface FrameContext {
+  session: SessionInfo;
+  workspaces: Workspace[];
+  workspaceId: string;
+  workspace: Workspace | undefined;
+  switchWorkspace: (id: string) => void;
+}
+
+export function useFrame(): FrameContext {
+  return useOutletContext<FrameContext>();
+}
+
+/** The role a workspace option shows: the most powerful one. */
+export function roleLabel(workspace: Workspace, t: Translate): string {
+  if (workspace.Roles.includes('PAI.WorkspaceOwner')) return t('role.owner');
+  if (isAdmin(workspace.Roles)) return t('role.admin');
+  if (isGuestOnly(workspace.Roles)) return t('role.guest');
+  return t('role.developer');
+}
+
+function remembered(): string | null {
+  try {
+    return window.localStorage.getItem(WORKSPACE_STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+/** Header (product, workspace switcher, language, user menu), breadcrumb, and the screen. */
+export function AppLayout() {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const { message } = useFeedback();
+  const session = useQuery(sessionQuery()).data as SessionInfo;
+  const workspaces = useQuery(workspacesQuery());
+  const [searchParams, setSearchParams] = useSearchParams();
+  const urlWorkspace = searchParams.get('workspace');
+
+  // No workspace in the URL: the one used last, else the first; the URL then names it.
+  useEffect(() => {
+    if (urlWorkspace || !workspaces.data || workspaces.data.length === 0) return;
+    const last = remembered();
+    const pick = workspaces.data.find((w) => w.WorkspaceId === last) ?? workspaces.data[0];
+    if (pick) {
+      setSearchParams(
+        (current) => {
+          const next = new URLSearchParams(current);
+          next.set('workspace', pick.WorkspaceId);
+          return next;
+        },
+        { replace: true },
+      );
+    }
+  }, [urlWorkspace, workspaces.data, setSearchParams]);
+
+  useEffect(() => {
+    if (urlWorkspace && workspaces.data?.some((w) => w.WorkspaceId === urlWorkspace)) {
+      try {
+        window.localStorage.setItem(WORKSPACE_STORAGE_KEY, urlWorkspace);
+      } catch {
+        // Not remembered; the URL still holds it.
+      }
+    }
+  }, [urlWorkspace, workspaces.data]);
+
+  const switchWorkspace = (id: string) => void navigate(`/code-sources?workspace=${encodeURIComponent(id)}`);
+
+  const doSignOut = async () => {
+    try {
+      await signOut();
+    } catch (error) {
+      void message.error(errorText(error, t));
+      return;
+    }
+    await navigate('/sign-in', { replace: true });
+    queryClient.clear();
+  };
+
+  let content;
+  if (workspaces.isPending) content = <LoadingRows label={t('state.loading')} />;
+  else if (workspaces.isError) content = <ErrorState error={workspaces.error} onRetry={() => void workspaces.refetch()} />;
+  else if (workspaces.data.length === 0) content = <StatusPanel status="info" title={t('state.noWorkspacesTitle')}>{t('state.noWorkspacesText')}</StatusPanel>;
+  else if (!urlWorkspace) content = <LoadingRows label={t('state.loading')} />;
+  else {
+    const context: FrameContext = {
+      session,
+      workspaces: workspaces.data,
+      workspaceId: urlWorkspace,
+      workspace: workspaces.data.find((w) => w.WorkspaceId === urlWorkspace),
+      switchWorkspace,
+    };
+    content = <Outlet context={context} />;
+  }
+
+  const current = workspaces.data?.find((w) => w.WorkspaceId === urlWorkspace);
+
+  return (
+    <div style={{ minHeight: '100vh', background: '#f0f2f5' }}>
+      <header className="app-header">
+        <Link to={urlWorkspace ? `/code-sources?workspace=${encodeURIComponent(urlWorkspace)}` : '/code-sources'} className="product" aria-label={t('app.product')}>
+          <CodeOutlined aria-hidden style={{ fontSize: 20, color: '#69b1ff' }} />
+          <span className="product-name">{t('app.product')}</span>
+        </Link>
+        <Select
+          aria-label={t('header.workspace')}
+          value={current ? current.WorkspaceId : undefined}
+          placeholder={t('header.workspace')}
+          loading={workspaces.isPending}
+          onChange={switchWorkspace}
+          style={{ width: 250, maxWidth: '34vw' }}
+          popupMatchSelectWidth={false}
+          options={(workspaces.data ?? []).map((w) => ({
+            value: w.WorkspaceId,
+            label: (
+              <span>
+                {w.WorkspaceName}{' '}
+                <Tag style={{ marginInlineStart: 4 }} className={w.IsAdmin ? 'tag-gold' : isGuestOnly(w.Roles) ? 'tag-grey' : 'tag-blue'}>
+                  {roleLabel(w, t)}
+                </Tag>
+              </span>
+            ),
+          }))}
+        />
+        <div className="spacer" />
+        <div className="header-controls">
+          <LanguageSwitch />
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [{ key: 'sign-out', icon: <LogoutOutlined />, label: t('header.signOut'), onClick: () => void doSignOut() }],
+            }}
+          >
+            <Button type="text" style={{ color: '#fff' }} aria-label={t('header.userMenu', { name: session?.UserName ?? '' })}>
+              <UserOutlined aria-hidden /> {session?.UserName} <DownOutlined aria-hidden style={{ fontSize: 10 }} />
+            </Button>
+          </Dropdown>
+        </div>
+      </header>
+      <main className="app-content">
+        <nav aria-label={t('nav.breadcrumb')}>
+          <ol className="breadcrumb">
+            <li>{t('nav.aiAssets')}</li>
+            <li aria-current="page">{t('nav.codeConfig')}</li>
+          </ol>
+        </nav>
+        {content}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
+import { Button, Tooltip } from 'antd';
+import { useEffect, useState } from 'react';
+import { useI18n } from '@/lib/i18n/i18n';
+
+async function writeClipboard(text: string): Promise<void> {
+  if (navigator.clipboard?.writeText) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  // Older browsers and insecure origins: the textarea fallback.
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
+}
+
+/** A small button that copies `text`; its accessible name says what it copies ("Copy ID"). */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const { t } = useI18n();
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <Tooltip title={copied ? t('common.copied') : label}>
+      <Button
+        type="text"
+        size="small"
+        aria-label={label}
+        icon={copied ? <CheckOutlined /> : <CopyOutlined />}
+        onClick={(event) => {
+          event.stopPropagation();
+          writeClipboard(text).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          );
+        }}
+      />
+    </Tooltip>
+  );
+}

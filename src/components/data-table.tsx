@@ -1,0 +1,139 @@
+import { Table, type TableProps } from 'antd';
+import type { SorterResult } from 'antd/es/table/interface';
+import {
+  createColumnHelper,
+  rowPaginationFeature,
+  rowSortingFeature,
+  tableFeatures,
+  useTable,
+  type ColumnDef,
+  type PaginationState,
+  type ReactTable,
+  type Row,
+  type RowData,
+  type SortingState,
+} from '@tanstack/react-table';
+import type { Key, ReactNode } from 'react';
+
+/** How a column looks in antd; TanStack Table keeps the state, antd renders. */
+export interface DataTableColumnMeta {
+  width?: number;
+  fixed?: 'left' | 'right';
+  align?: 'left' | 'right' | 'center';
+}
+
+/** Server-side sorting and paging: the features every data table of the console registers. */
+export const dataTableFeatures = tableFeatures({
+  rowSortingFeature,
+  rowPaginationFeature,
+  columnMeta: {} as DataTableColumnMeta,
+});
+export type DataTableFeatures = typeof dataTableFeatures;
+export type DataTableColumn<TData extends RowData> = ColumnDef<DataTableFeatures, TData, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export const dataColumnHelper = <TData extends RowData>() => createColumnHelper<DataTableFeatures, TData>();
+
+export interface ServerTableOptions<TData extends RowData> {
+  data: readonly TData[];
+  columns: DataTableColumn<TData>[];
+  getRowId: (row: TData) => string;
+  sorting: SortingState;
+  onSortingChange: (sorting: SortingState) => void;
+  pagination: PaginationState;
+  onPaginationChange: (pagination: PaginationState) => void;
+  rowCount: number;
+}
+
+/** A table whose sorting and paging live elsewhere (the URL) and whose rows come from the server already sorted. */
+export function useServerTable<TData extends RowData>(options: ServerTableOptions<TData>): ReactTable<DataTableFeatures, TData> {
+  const { sorting, pagination, onSortingChange, onPaginationChange } = options;
+  return useTable({
+    features: dataTableFeatures,
+    data: options.data,
+    columns: options.columns,
+    getRowId: options.getRowId,
+    state: { sorting, pagination },
+    manualSorting: true,
+    manualPagination: true,
+    enableSortingRemoval: false,
+    enableMultiSort: false,
+    rowCount: options.rowCount,
+    onSortingChange: (updater) => onSortingChange(typeof updater === 'function' ? updater(sorting) : updater),
+    onPaginationChange: (updater) => onPaginationChange(typeof updater === 'function' ? updater(pagination) : updater),
+  });
+}
+
+export interface DataTableProps<TData extends RowData> {
+  table: ReactTable<DataTableFeatures, TData>;
+  /** Names the table for assistive technology. */
+  label: string;
+  loading?: boolean;
+  pageSizeOptions: readonly number[];
+  showTotal: (total: number, range: [number, number]) => ReactNode;
+  /** The column sorted when a sorted column is clicked back to "none". */
+  defaultSorting: SortingState;
+  rowClassName?: (row: TData) => string;
+  locale?: TableProps['locale'];
+  scrollX?: number;
+}
+
+/** The one place that renders a TanStack table: antd's Table draws headers, cells, sort arrows and the pager. */
+export function DataTable<TData extends RowData>({ table, label, loading, pageSizeOptions, showTotal, defaultSorting, rowClassName, locale, scrollX }: DataTableProps<TData>) {
+  const rows = table.getRowModel().rows;
+  const { pagination } = table.state;
+  const sorted = table.state.sorting[0];
+  const columns: NonNullable<TableProps<Row<DataTableFeatures, TData>>['columns']> = table.getLeafHeaders().map((header) => {
+    const column = header.column;
+    const meta = column.columnDef.meta;
+    const canSort = column.getCanSort();
+    return {
+      key: column.id,
+      title: <table.FlexRender header={header} />,
+      width: meta?.width,
+      fixed: meta?.fixed,
+      align: meta?.align,
+      sorter: canSort,
+      sortOrder: canSort && sorted?.id === column.id ? (sorted.desc ? 'descend' : 'ascend') : null,
+      sortDirections: canSort ? ['ascend', 'descend', 'ascend'] : undefined,
+      showSorterTooltip: false,
+      render: (_: unknown, row: Row<DataTableFeatures, TData>) => {
+        const cell = row.getAllCellsByColumnId()[column.id];
+        return cell ? <table.FlexRender cell={cell} /> : null;
+      },
+    };
+  });
+
+  const onChange: TableProps<Row<DataTableFeatures, TData>>['onChange'] = (pager, _filters, sorter, extra) => {
+    if (extra.action === 'sort') {
+      const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<Row<DataTableFeatures, TData>> | undefined;
+      // One state change per user action: the owner of the state (the URL) also goes back to page 1.
+      table.setSorting(s?.order && s.columnKey !== undefined ? [{ id: String(s.columnKey), desc: s.order === 'descend' }] : defaultSorting);
+    } else if (extra.action === 'paginate') {
+      const pageSize = pager.pageSize ?? pagination.pageSize;
+      table.setPagination({ pageSize, pageIndex: pageSize !== pagination.pageSize ? 0 : (pager.current ?? 1) - 1 });
+    }
+  };
+
+  return (
+    <Table<Row<DataTableFeatures, TData>>
+      aria-label={label}
+      columns={columns}
+      dataSource={rows}
+      rowKey={(row: Row<DataTableFeatures, TData>): Key => row.id}
+      loading={loading}
+      onChange={onChange}
+      rowClassName={rowClassName ? (row) => rowClassName(row.original) : undefined}
+      scroll={{ x: scrollX ?? 'max-content' }}
+      locale={locale}
+      size="middle"
+      pagination={{
+        current: pagination.pageIndex + 1,
+        pageSize: pagination.pageSize,
+        total: table.getRowCount(),
+        showSizeChanger: true,
+        pageSizeOptions: pageSizeOptions.map(String),
+        showTotal,
+        position: ['bottomRight'],
+      }}
+    />
+  );
+}

@@ -1,0 +1,121 @@
+import { DownOutlined } from '@ant-design/icons';
+import { Button, Dropdown, Space, Tooltip, type MenuProps } from 'antd';
+import { Link } from 'react-router';
+import type { CodeSource } from '@/shared/code-source.schema';
+import type { Workspace } from '@/lib/session.api';
+import { errorText } from '@/lib/i18n/error-text';
+import { useI18n } from '@/lib/i18n/i18n';
+import { useFeedback } from '@/components/feedback';
+import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
+import { abilitiesFor } from './permissions';
+
+/** Make public / make private / delete, each with its confirmation and toast. */
+export function useCodeSourceActions(workspaceId: string) {
+  const { confirm, message } = useFeedback();
+  const { t } = useI18n();
+  const setVisibility = useSetVisibility(workspaceId);
+  const remove = useDeleteCodeSource(workspaceId);
+
+  const makePublic = (item: CodeSource) =>
+    confirm({
+      title: t('publish.confirmTitle', { name: item.DisplayName }),
+      content: t('publish.confirmText'),
+      okText: t('publish.ok'),
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PUBLIC' }).then(
+          () => void message.success(t('publish.done', { name: item.DisplayName })),
+          (error: unknown) => void message.error(errorText(error, t)),
+        ),
+    });
+
+  const makePrivate = (item: CodeSource) =>
+    setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PRIVATE' }).then(
+      () => void message.success(t('unpublish.done', { name: item.DisplayName })),
+      (error: unknown) => void message.error(errorText(error, t)),
+    );
+
+  const confirmDelete = (item: CodeSource, onDeleted?: () => void) =>
+    confirm({
+      title: t('delete.confirmTitle', { name: item.DisplayName }),
+      content: t('delete.confirmText'),
+      okText: t('delete.ok'),
+      danger: true,
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        remove.mutateAsync(item.CodeSourceId).then(
+          () => {
+            void message.success(t('delete.done', { name: item.DisplayName }));
+            onDeleted?.();
+          },
+          (error: unknown) => void message.error(errorText(error, t)),
+        ),
+    });
+
+  return { makePublic, makePrivate, confirmDelete };
+}
+
+export interface RowActionsProps {
+  item: CodeSource;
+  workspace: Workspace | undefined;
+  userId: string | undefined;
+  detailsHref: string;
+  onEdit: (item: CodeSource) => void;
+  onDuplicate: (item: CodeSource) => void;
+  actions: ReturnType<typeof useCodeSourceActions>;
+}
+
+/** A row's actions: what the role cannot do is disabled with the reason on hover; a guest sees only "Details". */
+export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDuplicate, actions }: RowActionsProps) {
+  const { t } = useI18n();
+  const can = abilitiesFor(item, workspace, userId);
+  if (!can.duplicate.allowed && !can.manage.allowed) {
+    return (
+      <Link to={detailsHref} aria-label={t('action.detailsOf', { name: item.DisplayName })}>
+        {t('action.details')}
+      </Link>
+    );
+  }
+  const reason = can.manage.reason ? t(can.manage.reason) : undefined;
+  const isPublic = item.Accessibility === 'PUBLIC';
+  const items: MenuProps['items'] = [
+    {
+      key: 'duplicate',
+      label: t('action.duplicate'),
+      disabled: !can.duplicate.allowed,
+      title: can.duplicate.reason ? t(can.duplicate.reason) : undefined,
+      onClick: () => onDuplicate(item),
+    },
+    {
+      key: 'visibility',
+      label: isPublic ? t('action.makePrivate') : t('action.makePublic'),
+      disabled: !can.manage.allowed,
+      title: reason,
+      extra: reason ? <span className="menu-reason">{reason}</span> : undefined,
+      onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
+    },
+    { type: 'divider' },
+    {
+      key: 'delete',
+      label: t('action.delete'),
+      danger: can.manage.allowed,
+      disabled: !can.manage.allowed,
+      title: reason,
+      onClick: () => void actions.confirmDelete(item),
+    },
+  ];
+  return (
+    <Space size={0} wrap={false}>
+      <Tooltip title={reason}>
+        <Button type="link" size="small" disabled={!can.manage.allowed} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
+          {t('action.edit')}
+        </Button>
+      </Tooltip>
+      <Dropdown menu={{ items }} trigger={['click']}>
+        <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
+          {t('action.more')} <DownOutlined aria-hidden />
+        </Button>
+      </Dropdown>
+    </Space>
+  );
+}

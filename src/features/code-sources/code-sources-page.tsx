@@ -1,0 +1,293 @@
+import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
+import type { CodeSource } from '@/shared/code-source.schema';
+import { ApiError } from '@/lib/api-client';
+import { useI18n } from '@/lib/i18n/i18n';
+import type { Workspace } from '@/lib/session.api';
+import { DataTable, useServerTable } from '@/components/data-table';
+import { ErrorState } from '@/components/error-state';
+import { LoadingRows } from '@/components/loading-rows';
+import { StatusPanel } from '@/components/status-panel';
+import { RowActions, useCodeSourceActions } from './code-source-actions';
+import { codeSourceColumns } from './code-source-columns';
+import type { ListRequest } from './code-sources.api';
+import { codeSourceListQuery } from './code-sources.queries';
+import type { FormTarget } from './code-source-form-drawer';
+import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, writeListParams, type ListParams } from './list-params';
+import { canCreateIn } from './permissions';
+
+const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
+const CodeSourceDetailsDrawer = lazy(() => import('./code-source-details-drawer'));
+
+export interface CodeSourcesPageProps {
+  workspaceId: string;
+  /** Undefined when the caller is not a member of `workspaceId`. */
+  workspace: Workspace | undefined;
+  userId: string | undefined;
+  /** Where a non-member can go instead. */
+  onLeaveWorkspace?: () => void;
+}
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** Code Configuration: the list with its toolbar, states, and the drawers for details and the form. */
+export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspace }: CodeSourcesPageProps) {
+  const { t } = useI18n();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [searchParams, setSearchParams] = useSearchParams();
+  const { codeSourceId } = useParams();
+  const params = parseListParams(searchParams);
+  const [formTarget, setFormTarget] = useState<FormTarget | undefined>();
+  const [highlightId, setHighlightId] = useState<string | undefined>();
+  const actions = useCodeSourceActions(workspaceId);
+  const canCreate = canCreateIn(workspace);
+
+  const setParams = (patch: Partial<ListParams>, options: { replace?: boolean } = {}) =>
+    setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), { replace: options.replace });
+
+  const request: ListRequest = { ...params, workspaceId, userId };
+  const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
+  const data = list.data;
+
+  // The next page is fetched before it is asked for.
+  useEffect(() => {
+    if (!data || list.isPlaceholderData || workspace === undefined) return;
+    if (params.page * params.pageSize < data.TotalCount) {
+      void queryClient.prefetchQuery(codeSourceListQuery({ ...request, page: params.page + 1 }));
+    }
+  });
+
+  // After a delete the last page may be empty: step back to the last page that has rows.
+  useEffect(() => {
+    if (data && !list.isPlaceholderData && data.CodeSources.length === 0 && data.TotalCount > 0 && params.page > 1) {
+      setParams({ page: Math.max(1, Math.ceil(data.TotalCount / params.pageSize)) }, { replace: true });
+    }
+  });
+
+  const listSearch = searchParams.toString();
+  const detailsHref = (id: string) => `/code-sources/${encodeURIComponent(id)}${listSearch ? `?${listSearch}` : ''}`;
+  const closeDetails = () => navigate(`/code-sources${listSearch ? `?${listSearch}` : ''}`);
+
+  const columns = useMemo(
+    () =>
+      codeSourceColumns({
+        t,
+        detailsHref,
+        renderActions: (item: CodeSource) => (
+          <RowActions
+            item={item}
+            workspace={workspace}
+            userId={userId}
+            detailsHref={detailsHref(item.CodeSourceId)}
+            onEdit={(x) => setFormTarget({ kind: 'edit', id: x.CodeSourceId, name: x.DisplayName })}
+            onDuplicate={(x) => setFormTarget({ kind: 'duplicate', source: x })}
+            actions={actions}
+          />
+        ),
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when what the cells show changes
+    [t, workspace, userId, listSearch],
+  );
+
+  const table = useServerTable<CodeSource>({
+    data: data?.CodeSources ?? [],
+    columns,
+    getRowId: (row) => row.CodeSourceId,
+    sorting: [{ id: params.sortBy, desc: params.order === 'desc' }],
+    onSortingChange: (sorting) => {
+      const next = sorting[0];
+      setParams(next ? { sortBy: next.id as ListParams['sortBy'], order: next.desc ? 'desc' : 'asc', page: 1 } : { sortBy: DEFAULT_LIST_PARAMS.sortBy, order: DEFAULT_LIST_PARAMS.order, page: 1 });
+    },
+    pagination: { pageIndex: params.page - 1, pageSize: params.pageSize },
+    onPaginationChange: (p) => setParams({ page: p.pageIndex + 1, pageSize: p.pageSize }),
+    rowCount: data?.TotalCount ?? 0,
+  });
+
+  const notMember = workspace === undefined || (list.error instanceof ApiError && list.error.code === 'Forbidden.NotWorkspaceMember');
+  const openCreate = () => setFormTarget({ kind: 'create' });
+  const clearSearch = () => setParams({ search: '', visibility: undefined, mine: false, page: 1 });
+
+  let body;
+  if (notMember) {
+    body = (
+      <StatusPanel
+        status="warning"
+        title={t('state.notMemberTitle')}
+        actions={onLeaveWorkspace ? <Button type="primary" onClick={onLeaveWorkspace}>{t('state.goToMyWorkspace')}</Button> : undefined}
+      >
+        {t('state.notMemberText', { id: workspaceId })}
+      </StatusPanel>
+    );
+  } else if (!data && list.isError) {
+    body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
+  } else if (!data) {
+    body = (
+      <LoadingRows label={t('state.loading')} />
+    );
+  } else if (data.TotalCount === 0 && !isFiltered(params)) {
+    body = (
+      <Empty
+        image={Empty.PRESENTED_IMAGE_SIMPLE}
+        description={
+          <>
+            <h2 className="state-title">{t('state.emptyTitle')}</h2>
+            <span className="muted">{t('state.emptyText')}</span>
+          </>
+        }
+      >
+        {canCreate && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={openCreate}>
+            {t('list.create')}
+          </Button>
+        )}
+      </Empty>
+    );
+  } else if (data.TotalCount === 0 && data.CodeSources.length === 0) {
+    body = (
+      <Empty
+        image={Empty.PRESENTED_IMAGE_SIMPLE}
+        description={
+          <>
+            <h2 className="state-title">{t('state.noResultsTitle')}</h2>
+            <span className="muted">
+              {params.search ? t('state.noResultsFor', { search: params.search }) : t('state.noResultsFilters')}
+            </span>
+          </>
+        }
+      >
+        <Button onClick={clearSearch}>{t('state.clearSearch')}</Button>
+      </Empty>
+    );
+  } else {
+    body = (
+      <>
+        {list.isError && (
+          <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('error.refreshFailed')} action={<Button size="small" onClick={() => void list.refetch()}>{t('common.retry')}</Button>} />
+        )}
+        <DataTable
+          table={table}
+          label={t('list.tableLabel')}
+          loading={list.isPlaceholderData && list.isFetching}
+          pageSizeOptions={PAGE_SIZES}
+          showTotal={(total) => t('list.total', { total })}
+          defaultSorting={[{ id: DEFAULT_LIST_PARAMS.sortBy, desc: true }]}
+          rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
+          scrollX={1810}
+        />
+      </>
+    );
+  }
+
+  return (
+    <>
+      <div className="page-heading">
+        <div>
+          <h1 className="page-title">{t('page.title')}</h1>
+          <p className="page-intro">{t('page.intro')}</p>
+        </div>
+      </div>
+      {workspace && !canCreate && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('list.readOnly')} />}
+      {!notMember && (
+        <div className="toolbar" role="search">
+          <Space wrap size={[12, 8]}>
+            <SearchBox value={params.search} onSearch={(search) => setParams({ search, page: 1 })} />
+            <Select
+              aria-label={t('list.visibilityFilter')}
+              value={params.visibility ?? 'ALL'}
+              style={{ width: 170 }}
+              onChange={(value: string) => setParams({ visibility: value === 'ALL' ? undefined : (value as ListParams['visibility']), page: 1 })}
+              options={[
+                { value: 'ALL', label: t('list.allVisibilities') },
+                { value: 'PRIVATE', label: t('visibility.PRIVATE') },
+                { value: 'PUBLIC', label: t('visibility.PUBLIC') },
+              ]}
+            />
+            <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
+              {t('list.createdByMe')}
+            </Checkbox>
+          </Space>
+          <Space wrap size={8}>
+            <Tooltip title={t('list.refresh')}>
+              <Button icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />} aria-label={t('list.refresh')} onClick={() => void list.refetch()} />
+            </Tooltip>
+            <Tooltip title={canCreate ? undefined : t('perm.readOnlyRole')}>
+              <Button type="primary" icon={<PlusOutlined />} disabled={!canCreate} onClick={openCreate}>
+                {t('list.create')}
+              </Button>
+            </Tooltip>
+          </Space>
+        </div>
+      )}
+      <div className="table-card">{body}</div>
+
+      {formTarget && (
+        <Suspense fallback={null}>
+          <CodeSourceFormDrawer
+            target={formTarget}
+            workspaceId={workspaceId}
+            onClose={() => setFormTarget(undefined)}
+            onSaved={(id, kind) => {
+              setFormTarget(undefined);
+              setHighlightId(id);
+              // A new row is newest: show the first page of the default order, where it is.
+              if (kind !== 'edit') setParams({ ...DEFAULT_LIST_PARAMS });
+            }}
+          />
+        </Suspense>
+      )}
+      {codeSourceId && workspace && (
+        <Suspense fallback={null}>
+          <CodeSourceDetailsDrawer
+            id={codeSourceId}
+            workspaceId={workspaceId}
+            workspace={workspace}
+            userId={userId}
+            onClose={closeDetails}
+            onEdit={(item) => setFormTarget({ kind: 'edit', id: item.CodeSourceId, name: item.DisplayName })}
+            onDuplicate={(item) => setFormTarget({ kind: 'duplicate', source: item })}
+          />
+        </Suspense>
+      )}
+    </>
+  );
+}
+
+/** Debounced search: ~300 ms after typing stops, at once on Enter, and a clear button. Each settled search is a history step. */
+function SearchBox({ value, onSearch }: { value: string; onSearch: (search: string) => void }) {
+  const { t } = useI18n();
+  const [text, setText] = useState(value);
+  const [lastSeen, setLastSeen] = useState(value);
+  // Back/forward or a pasted link changes the URL: the box follows.
+  if (value !== lastSeen) {
+    setLastSeen(value);
+    setText(value);
+  }
+  const onSearchRef = useRef(onSearch);
+  useEffect(() => {
+    onSearchRef.current = onSearch;
+  });
+  useEffect(() => {
+    if (text === value) return;
+    const timer = setTimeout(() => onSearchRef.current(text), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+  }, [text, value]);
+  return (
+    <Input.Search
+      aria-label={t('list.searchLabel')}
+      placeholder={t('list.searchPlaceholder')}
+      allowClear
+      value={text}
+      style={{ width: 280 }}
+      onChange={(event) => setText(event.target.value)}
+      onSearch={(next) => {
+        setText(next);
+        if (next !== value) onSearch(next);
+      }}
+      enterButton={false}
+    />
+  );
+}

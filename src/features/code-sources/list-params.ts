@@ -1,0 +1,80 @@
+import { limits, SORT_BY, type Accessibility, type SortBy } from '@/shared/code-source.constants';
+
+/** The list view the URL holds: reload, back/forward and a pasted link restore exactly this. */
+export interface ListParams {
+  search: string;
+  sortBy: SortBy;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+  visibility: Accessibility | undefined;
+  mine: boolean;
+}
+
+export const PAGE_SIZES = [10, 20, 50, 100] as const;
+/** Newest first, 20 a page — what a user sees without asking for anything. */
+export const DEFAULT_LIST_PARAMS: ListParams = {
+  search: '',
+  sortBy: 'GmtCreateTime',
+  order: 'desc',
+  page: 1,
+  pageSize: 20,
+  visibility: undefined,
+  mine: false,
+};
+
+/** URL search parameter names. */
+export const URL_KEYS = {
+  workspace: 'workspace',
+  search: 'q',
+  sortBy: 'sort',
+  order: 'order',
+  page: 'page',
+  pageSize: 'size',
+  visibility: 'visibility',
+  mine: 'mine',
+} as const;
+
+function positiveInt(value: string | null, max: number): number | undefined {
+  if (value === null || !/^\d{1,7}$/.test(value)) return undefined;
+  const n = Number(value);
+  return n >= 1 && n <= max ? n : undefined;
+}
+
+/** Reads the list view from the URL; anything missing or malformed falls back to the default. */
+export function parseListParams(search: URLSearchParams): ListParams {
+  const d = DEFAULT_LIST_PARAMS;
+  const sortBy = search.get(URL_KEYS.sortBy);
+  const order = search.get(URL_KEYS.order)?.toLowerCase();
+  const size = positiveInt(search.get(URL_KEYS.pageSize), limits.pageSize);
+  const visibility = search.get(URL_KEYS.visibility)?.toUpperCase();
+  return {
+    search: (search.get(URL_KEYS.search) ?? '').slice(0, limits.searchText),
+    sortBy: (SORT_BY as readonly string[]).includes(sortBy ?? '') ? (sortBy as SortBy) : d.sortBy,
+    order: order === 'asc' || order === 'desc' ? order : d.order,
+    page: positiveInt(search.get(URL_KEYS.page), limits.pageNumber) ?? d.page,
+    pageSize: size !== undefined && (PAGE_SIZES as readonly number[]).includes(size) ? size : d.pageSize,
+    visibility: visibility === 'PRIVATE' || visibility === 'PUBLIC' ? visibility : undefined,
+    mine: search.get(URL_KEYS.mine) === '1',
+  };
+}
+
+/** Writes the list view into the URL, leaving defaults out so links stay short; other keys are kept. */
+export function writeListParams(base: URLSearchParams, params: ListParams): URLSearchParams {
+  const next = new URLSearchParams(base);
+  const d = DEFAULT_LIST_PARAMS;
+  const set = (key: string, value: string | undefined) => (value === undefined ? next.delete(key) : next.set(key, value));
+  set(URL_KEYS.search, params.search.trim() === '' ? undefined : params.search);
+  set(URL_KEYS.sortBy, params.sortBy === d.sortBy ? undefined : params.sortBy);
+  set(URL_KEYS.order, params.order === d.order ? undefined : params.order);
+  set(URL_KEYS.page, params.page === d.page ? undefined : String(params.page));
+  set(URL_KEYS.pageSize, params.pageSize === d.pageSize ? undefined : String(params.pageSize));
+  set(URL_KEYS.visibility, params.visibility);
+  set(URL_KEYS.mine, params.mine ? '1' : undefined);
+  return next;
+}
+
+/** True when a search or a filter narrows the list (so an empty answer means "no results", not "no data"). */
+export function isFiltered(params: ListParams): boolean {
+  return params.search.trim() !== '' || params.visibility !== undefined || params.mine;
+}

@@ -1,0 +1,25 @@
+import type { CodeSource } from '@/shared/code-source.schema';
+import type { MessageKey } from '@/lib/i18n/en';
+import type { Workspace } from '@/lib/session.api';
+
+/** What the caller may do with one code source, and why not (a message key) when not. */
+export interface Abilities {
+  manage: { allowed: boolean; reason?: MessageKey };
+  duplicate: { allowed: boolean; reason?: MessageKey };
+}
+
+/** Who may create in a workspace; guests read only. */
+export function canCreateIn(workspace: Workspace | undefined): boolean {
+  return workspace?.CanCreate ?? false;
+}
+
+/** Admins manage everything; working roles manage what they created; guests nothing. */
+export function abilitiesFor(item: CodeSource, workspace: Workspace | undefined, userId: string | undefined): Abilities {
+  const create = canCreateIn(workspace);
+  const own = userId !== undefined && item.UserId === userId;
+  const manage = (workspace?.IsAdmin ?? false) || (own && create);
+  return {
+    manage: manage ? { allowed: true } : { allowed: false, reason: create ? 'perm.notCreator' : 'perm.readOnlyRole' },
+    duplicate: create ? { allowed: true } : { allowed: false, reason: 'perm.readOnlyRole' },
+  };
+}
