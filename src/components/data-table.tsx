@@ -132,7 +132,7 @@ export function DataTable<TData extends RowData>({ table, label, loading, pageSi
         showSizeChanger: true,
         pageSizeOptions: pageSizeOptions.map(String),
         showTotal,
-        position: ['bottomRight'],
+        placement: ['bottomEnd'],
       }}
     />
   );
