@@ -16,6 +16,10 @@ test('make public (with confirmation) and make private again', async ({ page, sh
 
   await row(page, 'visibility-me').getByRole('button', { name: 'More actions for visibility-me' }).click();
   await page.getByRole('menuitem', { name: 'Make private' }).click();
+  const privateDialog = page.getByRole('dialog', { name: 'Make "visibility-me" private?' });
+  await expect(privateDialog.getByText('Only its creator and the workspace admins will see it')).toBeVisible();
+  await shot('confirm-private');
+  await privateDialog.getByRole('button', { name: 'Make private' }).click();
   await expect(page.getByText('"visibility-me" is now private')).toBeVisible();
   await expect(row(page, 'visibility-me').getByText('Private')).toBeVisible();
   await shot('made-private');

@@ -95,6 +95,16 @@ export function DataTable<TData extends RowData>({ table, label, loading, pageSi
       sortOrder: canSort && sorted?.id === column.id ? (sorted.desc ? 'descend' : 'ascend') : null,
       sortDirections: canSort ? ['ascend', 'descend', 'ascend'] : undefined,
       showSorterTooltip: false,
+      // antd sorts on Enter; a header that acts like a button should take Space too.
+      onHeaderCell: canSort
+        ? () => ({
+            onKeyDown: (event: React.KeyboardEvent<HTMLElement>) => {
+              if (event.key !== ' ') return;
+              event.preventDefault();
+              event.currentTarget.click();
+            },
+          })
+        : undefined,
       render: (_: unknown, row: Row<DataTableFeatures, TData>) => {
         const cell = row.getAllCellsByColumnId()[column.id];
         return cell ? <table.FlexRender cell={cell} /> : null;

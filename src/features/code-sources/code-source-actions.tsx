@@ -29,11 +29,19 @@ export function useCodeSourceActions(workspaceId: string) {
         ),
     });
 
+  // Making it private can break other members' training jobs: it is confirmed like making it public.
   const makePrivate = (item: CodeSource) =>
-    setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PRIVATE' }).then(
-      () => void message.success(t('unpublish.done', { name: item.DisplayName })),
-      (error: unknown) => void message.error(errorText(error, t)),
-    );
+    confirm({
+      title: t('unpublish.confirmTitle', { name: item.DisplayName }),
+      content: t('unpublish.confirmText'),
+      okText: t('unpublish.ok'),
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PRIVATE' }).then(
+          () => void message.success(t('unpublish.done', { name: item.DisplayName })),
+          (error: unknown) => void message.error(errorText(error, t)),
+        ),
+    });
 
   const confirmDelete = (item: CodeSource, onDeleted?: () => void) =>
     confirm({

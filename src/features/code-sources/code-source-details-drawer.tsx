@@ -62,11 +62,13 @@ export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, us
             {t('action.delete')}
           </Button>
         </Tooltip>
+        {/* The reason in words too, not only on hover: keyboard users cannot focus a disabled button. */}
+        {reason && <Typography.Text type="secondary">{reason}</Typography.Text>}
       </Space>
     ) : undefined;
 
   return (
-    <Drawer open title={item?.DisplayName ?? t('details.title')} size={640} onClose={onClose} footer={footer} destroyOnHidden>
+    <Drawer open title={<span className="drawer-title">{item?.DisplayName ?? t('details.title')}</span>} size={640} onClose={onClose} footer={footer} destroyOnHidden>
       {detail.isPending ? (
         <Skeleton active paragraph={{ rows: 12 }} />
       ) : detail.isError ? (

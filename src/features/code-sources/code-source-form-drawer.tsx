@@ -43,6 +43,7 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
       ) : (
         <CreateCodeSource
           initial={target.kind === 'duplicate' ? duplicateFormValues(target.source) : emptyFormValues}
+          tokenNotCopied={target.kind === 'duplicate' && target.source.HasCodeRepoAccessToken}
           workspaceId={workspaceId}
           onCancel={onClose}
           onSaved={(id) => onSaved(id, target.kind)}
@@ -52,7 +53,7 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
   );
 }
 
-function CreateCodeSource({ initial, workspaceId, onCancel, onSaved }: { initial: CodeSourceFormValues; workspaceId: string; onCancel: () => void; onSaved: (id: string) => void }) {
+function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onSaved }: { initial: CodeSourceFormValues; tokenNotCopied: boolean; workspaceId: string; onCancel: () => void; onSaved: (id: string) => void }) {
   const { t } = useI18n();
   const { message } = useFeedback();
   // One token per opening of the form: a double click or a retry after a lost response never creates two.
@@ -62,6 +63,7 @@ function CreateCodeSource({ initial, workspaceId, onCancel, onSaved }: { initial
     <CodeSourceForm
       mode="create"
       defaultValues={initial}
+      tokenNotCopied={tokenNotCopied}
       isSubmitting={create.isPending}
       serverError={create.error ?? undefined}
       onCancel={onCancel}

@@ -18,9 +18,14 @@ function renderForm(target: FormTarget = { kind: 'create' }) {
 /** The text a field shows as its problem (antd's help line, linked with aria-describedby). */
 async function problemOf(label: string) {
   const input = screen.getByLabelText(label);
-  await waitFor(() => expect(input).toHaveAttribute('aria-invalid', 'true'));
-  const id = input.getAttribute('aria-describedby');
-  return document.getElementById(id ?? '')?.textContent;
+  let text: string | undefined;
+  // The invalid flag and the message beside the field render in separate passes: wait for both.
+  await waitFor(() => {
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    text = document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent ?? undefined;
+    expect(text).toBeTruthy();
+  });
+  return text;
 }
 
 async function typeAndLeave(user: ReturnType<typeof userEvent.setup>, label: string, value: string) {
@@ -76,6 +81,10 @@ describe('the create form: each rule of the contract, as the user sees it when l
     stubFetch();
     const { user } = renderForm();
     expect(screen.queryByText(/Ignored: the code commit below takes priority/)).toBeNull();
+    await user.type(screen.getByLabelText('Code Commit'), 'xyz');
+    // A typo is not a commit: the branch still counts until the commit is a real hash.
+    expect(screen.queryByText(/Ignored: the code commit below takes priority/)).toBeNull();
+    await user.clear(screen.getByLabelText('Code Commit'));
     await user.type(screen.getByLabelText('Code Commit'), 'abcdef1');
     expect(screen.getByText('Ignored: the code commit below takes priority over the branch.')).toBeInTheDocument();
   });
@@ -311,6 +320,8 @@ describe('the edit form', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText('Someone else changed this code configuration')).toBeInTheDocument();
+    // The alert sits above a long form: focus moves to it, so the user (and a screen reader) is taken there.
+    await waitFor(() => expect(alert.parentElement?.contains(document.activeElement) || document.activeElement?.contains(alert)).toBe(true));
     expect(requests.find((r) => r.method === 'PUT')?.headers.get('if-match')).toBe('"3"');
     await user.click(within(alert).getByRole('button', { name: 'Reload their changes' }));
     await waitFor(() => expect(screen.getByLabelText('Description')).toHaveValue('Changed by someone else'));
@@ -325,6 +336,8 @@ describe('duplicate', () => {
     const { user, onSaved } = renderForm({ kind: 'duplicate', source });
     expect(screen.getByLabelText('Name')).toHaveValue('bert-finetune-copy');
     expect(screen.getByLabelText('Access Token')).toHaveValue('');
+    expect(source.HasCodeRepoAccessToken).toBe(true);
+    expect(screen.getByText(/The access token of the original is not copied/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith('code-dup', 'duplicate'));
     const body = requests.find((r) => r.method === 'POST')?.body as Record<string, unknown>;

@@ -1,10 +1,11 @@
 import { Alert, Button, Collapse, Form, Input, Radio, Space, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Controller, useForm, type FieldPath } from 'react-hook-form';
 import { ApiError } from '@/lib/api-client';
 import { errorText, ruleText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { FormField } from '@/components/form-field';
+import { isValidCommit } from '@/shared/git';
 import { codeSourceFormResolver, FORM_FIELDS, type CodeSourceFormValues } from './form-values';
 
 export interface CodeSourceFormProps {
@@ -19,12 +20,14 @@ export interface CodeSourceFormProps {
   serverError?: unknown;
   /** Edit only: a 412 — someone else saved in the meantime. */
   onReloadConflict?: () => void;
+  /** Create from Duplicate: the original had a token, which is never copied — say so at the token field. */
+  tokenNotCopied?: boolean;
 }
 
 const ID = (field: string) => `code-source-${field}`;
 
 /** The create/edit form, pure: values in, values out; it does not fetch or mutate. */
-export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, serverError, onReloadConflict }: CodeSourceFormProps) {
+export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, serverError, onReloadConflict, tokenNotCopied }: CodeSourceFormProps) {
   const { t } = useI18n();
   const [removeToken, setRemoveToken] = useState(false);
   const { control, handleSubmit, setError, watch, formState } = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
@@ -50,6 +53,16 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
   };
   const conflict = serverError instanceof ApiError && serverError.code === 'PreconditionFailed';
   const generalError = serverError && !fieldOfError && !conflict ? serverError : undefined;
+  // Only a well-formed commit overrides the branch; a typo is an error of its own, not a reason to ignore the branch.
+  const commitOverridesBranch = isValidCommit(commit.trim());
+  // A save error without a field sits at the top of a long form: bring it into view and move focus to it.
+  const alertRef = useRef<HTMLDivElement>(null);
+  const showsAlert = conflict || generalError !== undefined;
+  useEffect(() => {
+    if (!showsAlert || !alertRef.current) return;
+    alertRef.current.scrollIntoView?.({ block: 'nearest' });
+    alertRef.current.focus();
+  }, [showsAlert, serverError]);
   const ariaFor = (field: keyof CodeSourceFormValues) => ({
     id: ID(field),
     'aria-invalid': errors[field] ? true : undefined,
@@ -74,6 +87,7 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
           </>
         )}
       >
+      <div ref={alertRef} tabIndex={-1} className="form-alerts">
       {conflict && (
         <Alert
           type="warning"
@@ -108,6 +122,7 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
           }
         />
       )}
+      </div>
 
       <Controller
         control={control}
@@ -175,13 +190,13 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
             id={ID('CodeBranch')}
             label={t('field.codeBranch')}
             error={errorOf('CodeBranch')}
-            warning={commit.trim() !== '' ? t('field.branchIgnored') : undefined}
+            warning={commitOverridesBranch ? t('field.branchIgnored') : undefined}
             extra={t('field.codeBranchHelp')}
           >
             <Input
               {...field}
               {...ariaFor('CodeBranch')}
-              className={commit.trim() !== '' ? 'is-ignored' : undefined}
+              className={commitOverridesBranch ? 'is-ignored' : undefined}
               placeholder="master"
               autoComplete="off"
               spellCheck={false}
@@ -232,6 +247,8 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
                     </Button>
                   </Space>
                 )
+              ) : tokenNotCopied ? (
+                t('field.tokenNotCopied')
               ) : (
                 t('field.accessTokenHelp')
               )

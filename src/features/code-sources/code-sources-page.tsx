@@ -206,9 +206,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
                 { value: 'PUBLIC', label: t('visibility.PUBLIC') },
               ]}
             />
-            <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
-              {t('list.createdByMe')}
-            </Checkbox>
+            {canCreate && (
+              <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
+                {t('list.createdByMe')}
+              </Checkbox>
+            )}
           </Space>
           <Space wrap size={8}>
             <Tooltip title={t('list.refresh')}>

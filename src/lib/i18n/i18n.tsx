@@ -70,7 +70,9 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
   const locale = active?.locale ?? 'en';
   useEffect(() => {
     document.documentElement.lang = locale;
-  }, [locale]);
+    const dictionary = active?.dictionary ?? en;
+    document.title = dictionary['app.documentTitle'] ?? en['app.documentTitle'];
+  }, [locale, active]);
   const value = useMemo<I18nValue>(() => {
     const dictionary = active?.dictionary ?? en;
     return { locale, setLocale, t: (key, values) => format(dictionary[key] ?? en[key] ?? key, values) };
