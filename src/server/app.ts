@@ -11,7 +11,7 @@ import { errorBody, newRequestId, readBody, type AppEnv } from './http';
 import { createIdentityRepository } from './identity.repository';
 import type { Logger } from './logger';
 import { sessionRoutes } from './session.routes';
-import { loadStaticFiles } from './static-files';
+import { encodedBody, loadStaticFiles } from './static-files';
 
 export interface AppDeps {
   db: Db;
@@ -132,15 +132,15 @@ export function createApp(deps: AppDeps) {
     if (path.startsWith('/api/') || path === '/api' || c.req.method !== 'GET' || !staticFiles?.index) {
       throw new AppError('NotFound', `No route for ${c.req.method} ${path}`);
     }
-    const file = staticFiles.get(path);
-    if (file) {
-      c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-      return c.body(new Uint8Array(file.body), 200, { 'Content-Type': file.type });
-    }
+    const found = staticFiles.get(path);
     // An asset that does not exist is a 404, not the app shell (a stale chunk must fail loudly).
-    if (/\.[a-z0-9]+$/i.test(path)) throw new AppError('NotFound', `No file ${path}`);
-    c.header('Cache-Control', 'no-cache');
-    return c.body(new Uint8Array(staticFiles.index.body), 200, { 'Content-Type': staticFiles.index.type });
+    if (!found && /\.[a-z0-9]+$/i.test(path)) throw new AppError('NotFound', `No file ${path}`);
+    const file = found ?? staticFiles.index;
+    const { body, encoding } = encodedBody(file, c.req.header('accept-encoding'));
+    c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    c.header('Vary', 'Accept-Encoding');
+    if (encoding) c.header('Content-Encoding', encoding);
+    return c.body(new Uint8Array(body), 200, { 'Content-Type': file.type });
   }
 
   return { app, identity, codeSources, service, sessions };

@@ -8,6 +8,7 @@ import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
 import { DataTable, useServerTable } from '@/components/data-table';
+import { useReturnFocus } from '@/components/use-return-focus';
 import { ErrorState } from '@/components/error-state';
 import { LoadingRows } from '@/components/loading-rows';
 import { StatusPanel } from '@/components/status-panel';
@@ -67,6 +68,9 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
       setParams({ page: Math.max(1, Math.ceil(data.TotalCount / params.pageSize)) }, { replace: true });
     }
   });
+
+  useReturnFocus(formTarget !== undefined);
+  useReturnFocus(codeSourceId !== undefined);
 
   const listSearch = searchParams.toString();
   const detailsHref = (id: string) => `/code-sources/${encodeURIComponent(id)}${listSearch ? `?${listSearch}` : ''}`;

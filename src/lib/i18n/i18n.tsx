@@ -30,9 +30,10 @@ function storedLocale(): Locale {
     const value = window.localStorage.getItem(LOCALE_STORAGE_KEY);
     if (value === 'en' || value === 'zh-CN') return value;
   } catch {
-    // Storage may be unavailable (privacy mode); English then.
+    // Storage may be unavailable (privacy mode); the browser's language then.
   }
-  return 'en';
+  // No choice made yet: follow the browser (any Chinese → 简体中文, everything else English).
+  return typeof navigator !== 'undefined' && /^zh\b/i.test(navigator.language ?? '') ? 'zh-CN' : 'en';
 }
 
 /** Fills `{name}` placeholders. */
