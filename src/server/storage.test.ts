@@ -170,7 +170,7 @@ describe('search plans agree', () => {
     })();
     const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map((r) => r.n);
     const base = { workspaceId: WS, sortBy: 'DisplayName' as const, order: 'ASC' as const, limit: 20, offset: 40 };
-    for (const search of ['many', 'other', 'ny-24', 'y', '-1', 'zz', 'many-2599']) {
+    for (const search of ['many', 'other', 'ny-24', 'y', '-1', 'zz', 'zzq', 'many-2599', 'r-1', '"x"']) {
       for (const visibility of [{ kind: 'all' as const }, { kind: 'public' as const }, { kind: 'public-or-own' as const, userId: TEST_USERS.dev2.UserId }]) {
         const expected = all
           .filter((n) => n.includes(search))
