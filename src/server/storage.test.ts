@@ -129,7 +129,7 @@ describe('schema and query plans', () => {
     expect(() => insert.run('code-2', 'NAME', 'name')).toThrow(/UNIQUE/);
   });
 
-  it.each(['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSourceId'])('List by %s uses an index and no temporary B-tree', async (sortBy) => {
+  it.each(['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSourceId'])('List by %s, both orders, as admin, developer and guest: an index and no temporary B-tree', async (sortBy) => {
     const plans: string[] = [];
     const original = t.db.prepare.bind(t.db);
     t.db.prepare = ((sql: string) => {
@@ -140,12 +140,15 @@ describe('schema and query plans', () => {
       }
       return original(sql);
     }) as typeof t.db.prepare;
-    for (const [user, order] of [['admin', 'ASC'], ['dev', 'DESC'], ['guest', 'ASC']] as const) {
-      const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
-      expect(res.status).toBe(200);
+    for (const user of ['admin', 'dev', 'guest'] as const) {
+      for (const order of ['ASC', 'DESC']) {
+        const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
+        expect(res.status).toBe(200);
+      }
     }
     t.db.prepare = original;
-    expect(plans).toHaveLength(3);
+    // One statement per role's visibility filter and per order: admin, developer and guest, ASC and DESC.
+    expect(plans).toHaveLength(6);
     for (const sql of plans) {
       const params = sql.includes('cs.user_id = ?') ? [WS, '300002', 20, 0] : [WS, 20, 0];
       const plan = (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
