@@ -30,10 +30,27 @@ test('keyboard only: sign in, search, open details, close them', async ({ page, 
   await shot('keyboard-details');
   await page.keyboard.press('Escape');
   await expect(drawer).toBeHidden();
+  // Focus goes back to the link that opened the drawer.
+  await expect(link).toBeFocused();
 
-  // Sorting by keyboard: the column header is focusable and Enter sorts.
+  // The row's "More" menu opens with Enter and is walked with the arrow keys.
+  const more = page.getByRole('button', { name: 'More actions for pinned-commit' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menu')).toBeVisible();
+  // Focus moves into the menu, onto its first item; the arrow keys walk the items.
+  await expect(page.getByRole('menuitem').nth(0)).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem').nth(1)).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toBeHidden();
+
+  // Sorting by keyboard: the column header is focusable; Enter and Space sort.
   const header = page.getByRole('columnheader', { name: /^Name/ });
   await header.focus();
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/sort=DisplayName/);
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await page.keyboard.press(' ');
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
 });

@@ -119,7 +119,7 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
           {t('action.edit')}
         </Button>
       </Tooltip>
-      <Dropdown menu={{ items }} trigger={['click']}>
+      <Dropdown menu={{ items }} trigger={['click']} autoFocus>
         <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
           {t('action.more')} <DownOutlined aria-hidden />
         </Button>
