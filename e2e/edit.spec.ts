@@ -12,6 +12,16 @@ test('edit: keep the token, then replace it, then remove it', async ({ page, sho
   await expect(form.getByText('Change it with Make public / Make private.')).toBeVisible();
   await shot('edit-form');
 
+  // Closing with unsaved changes asks first; "Keep editing" keeps them.
+  await form.getByLabel('Description').fill('Unsaved');
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  const discard = page.getByRole('dialog', { name: 'Discard your changes?' });
+  await expect(discard).toBeVisible();
+  await shot('discard-prompt');
+  await discard.getByRole('button', { name: 'Keep editing' }).click();
+  await expect(discard).toBeHidden();
+  await expect(form.getByLabel('Description')).toHaveValue('Unsaved');
+
   await form.getByLabel('Description').fill('After');
   await form.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText('Saved "edit-me"')).toBeVisible();

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { Drawer, Skeleton } from 'antd';
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
@@ -30,6 +30,23 @@ export interface CodeSourceFormDrawerProps {
 /** The create/edit drawer: loads what the form needs, runs the mutation, shows the toast. Loaded lazily. */
 export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onSaved }: CodeSourceFormDrawerProps) {
   const { t } = useI18n();
+  const { confirm } = useFeedback();
+  const dirty = useRef(false);
+  const onDirtyChange = useCallback((value: boolean) => {
+    dirty.current = value;
+  }, []);
+  // Cancel, Esc and the close button never throw away typed changes without asking.
+  const requestClose = () => {
+    if (!dirty.current) return onClose();
+    confirm({
+      title: t('form.discardTitle'),
+      content: t('form.discardText'),
+      okText: t('form.discard'),
+      cancelText: t('form.keepEditing'),
+      danger: true,
+      onOk: async () => onClose(),
+    });
+  };
   const title =
     target.kind === 'edit'
       ? t('form.editTitleOf', { name: target.name })
@@ -37,15 +54,16 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
         ? t('form.duplicateTitleOf', { name: target.source.DisplayName })
         : t('form.createTitle');
   return (
-    <Drawer open title={title} size={560} onClose={onClose} destroyOnHidden mask={{ closable: false }}>
+    <Drawer open title={title} size={560} onClose={requestClose} destroyOnHidden mask={{ closable: false }}>
       {target.kind === 'edit' ? (
-        <EditCodeSource id={target.id} workspaceId={workspaceId} onCancel={onClose} onSaved={(id) => onSaved(id, 'edit')} />
+        <EditCodeSource id={target.id} workspaceId={workspaceId} onCancel={requestClose} onDirtyChange={onDirtyChange} onSaved={(id) => onSaved(id, 'edit')} />
       ) : (
         <CreateCodeSource
           initial={target.kind === 'duplicate' ? duplicateFormValues(target.source) : emptyFormValues}
           tokenNotCopied={target.kind === 'duplicate' && target.source.HasCodeRepoAccessToken}
           workspaceId={workspaceId}
-          onCancel={onClose}
+          onCancel={requestClose}
+          onDirtyChange={onDirtyChange}
           onSaved={(id) => onSaved(id, target.kind)}
         />
       )}
@@ -53,7 +71,7 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
   );
 }
 
-function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onSaved }: { initial: CodeSourceFormValues; tokenNotCopied: boolean; workspaceId: string; onCancel: () => void; onSaved: (id: string) => void }) {
+function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onDirtyChange, onSaved }: { initial: CodeSourceFormValues; tokenNotCopied: boolean; workspaceId: string; onCancel: () => void; onDirtyChange: (dirty: boolean) => void; onSaved: (id: string) => void }) {
   const { t } = useI18n();
   const { message } = useFeedback();
   // One token per opening of the form: a double click or a retry after a lost response never creates two.
@@ -64,6 +82,7 @@ function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onSa
       mode="create"
       defaultValues={initial}
       tokenNotCopied={tokenNotCopied}
+      onDirtyChange={onDirtyChange}
       isSubmitting={create.isPending}
       serverError={create.error ?? undefined}
       onCancel={onCancel}
@@ -80,7 +99,7 @@ function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onSa
   );
 }
 
-function EditCodeSource({ id, workspaceId, onCancel, onSaved }: { id: string; workspaceId: string; onCancel: () => void; onSaved: (id: string) => void }) {
+function EditCodeSource({ id, workspaceId, onCancel, onDirtyChange, onSaved }: { id: string; workspaceId: string; onCancel: () => void; onDirtyChange: (dirty: boolean) => void; onSaved: (id: string) => void }) {
   const { t } = useI18n();
   const { message } = useFeedback();
   // The form starts from what the server has now (and its ETag), not from a cached copy.
@@ -96,6 +115,7 @@ function EditCodeSource({ id, workspaceId, onCancel, onSaved }: { id: string; wo
       key={etag ?? codeSource.GmtModifyTime}
       mode="edit"
       defaultValues={initial}
+      onDirtyChange={onDirtyChange}
       hasToken={codeSource.HasCodeRepoAccessToken}
       isSubmitting={update.isPending}
       serverError={update.error ?? undefined}

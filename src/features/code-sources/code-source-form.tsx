@@ -22,12 +22,14 @@ export interface CodeSourceFormProps {
   onReloadConflict?: () => void;
   /** Create from Duplicate: the original had a token, which is never copied — say so at the token field. */
   tokenNotCopied?: boolean;
+  /** Told whether the form holds unsaved changes, so closing can ask before throwing them away. */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 const ID = (field: string) => `code-source-${field}`;
 
 /** The create/edit form, pure: values in, values out; it does not fetch or mutate. */
-export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, serverError, onReloadConflict, tokenNotCopied }: CodeSourceFormProps) {
+export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, serverError, onReloadConflict, tokenNotCopied, onDirtyChange }: CodeSourceFormProps) {
   const { t } = useI18n();
   const [removeToken, setRemoveToken] = useState(false);
   const { control, handleSubmit, setError, watch, formState } = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
@@ -36,6 +38,8 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
     mode: 'onTouched',
   });
   const { errors } = formState;
+  const dirty = formState.isDirty || removeToken;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
   const commit = watch('CodeCommit');
   const accessibility = watch('Accessibility');
 
