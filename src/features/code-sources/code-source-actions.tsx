@@ -16,32 +16,23 @@ export function useCodeSourceActions(workspaceId: string) {
   const setVisibility = useSetVisibility(workspaceId);
   const remove = useDeleteCodeSource(workspaceId);
 
-  const makePublic = (item: CodeSource) =>
+  // Both directions are confirmed: making it private can break other members' training jobs.
+  const confirmVisibility = (item: CodeSource, visibility: 'PUBLIC' | 'PRIVATE') => {
+    const key = visibility === 'PUBLIC' ? 'publish' : 'unpublish';
     confirm({
-      title: t('publish.confirmTitle', { name: item.DisplayName }),
-      content: t('publish.confirmText'),
-      okText: t('publish.ok'),
+      title: t(`${key}.confirmTitle`, { name: item.DisplayName }),
+      content: t(`${key}.confirmText`),
+      okText: t(`${key}.ok`),
       cancelText: t('common.cancel'),
       onOk: () =>
-        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PUBLIC' }).then(
-          () => void message.success(t('publish.done', { name: item.DisplayName })),
+        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility }).then(
+          () => void message.success(t(`${key}.done`, { name: item.DisplayName })),
           (error: unknown) => void message.error(errorText(error, t)),
         ),
     });
-
-  // Making it private can break other members' training jobs: it is confirmed like making it public.
-  const makePrivate = (item: CodeSource) =>
-    confirm({
-      title: t('unpublish.confirmTitle', { name: item.DisplayName }),
-      content: t('unpublish.confirmText'),
-      okText: t('unpublish.ok'),
-      cancelText: t('common.cancel'),
-      onOk: () =>
-        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility: 'PRIVATE' }).then(
-          () => void message.success(t('unpublish.done', { name: item.DisplayName })),
-          (error: unknown) => void message.error(errorText(error, t)),
-        ),
-    });
+  };
+  const makePublic = (item: CodeSource) => confirmVisibility(item, 'PUBLIC');
+  const makePrivate = (item: CodeSource) => confirmVisibility(item, 'PRIVATE');
 
   const confirmDelete = (item: CodeSource, onDeleted?: () => void) =>
     confirm({
