@@ -54,7 +54,8 @@ export function createApp(deps: AppDeps) {
   const identity = createIdentityRepository(db, keyring);
   const codeSources = createCodeSourcesRepository(db, keyring, () => new Date(clock()));
   const service = createCodeSourcesService({ codeSources, identity, keyring });
-  const sessions = createSessions(identity, keyring, clock);
+  const sessionIdleMs = (deps.sessionIdleMinutes ?? 60) * 60_000;
+  const sessions = createSessions(identity, keyring, clock, sessionIdleMs);
   const throttle = createSignInThrottle(clock);
   const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
 
@@ -110,7 +111,7 @@ export function createApp(deps: AppDeps) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.set('body', await readBody(c.req.raw));
     await next();
   });
-  app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs: (deps.sessionIdleMinutes ?? 60) * 60_000 }));
+  app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs }));
   app.route('/api/v1', sessionRoutes({ identity, sessions, throttle }));
   app.route(apiPaths.codeSources, codeSourcesRoutes(service));
 

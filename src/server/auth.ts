@@ -17,13 +17,15 @@ export interface Sessions {
   macOf(sessionId: string): string;
 }
 
-export function createSessions(identity: IdentityRepository, keyring: Keyring, clock: () => number): Sessions {
+export function createSessions(identity: IdentityRepository, keyring: Keyring, clock: () => number, idleMs: number): Sessions {
   const macOf = (sessionId: string) => keyring.mac('session', sessionId);
   const csrfTokenOf = (sessionMac: string) => keyring.mac('csrf', sessionMac);
   return {
     start(userId) {
       const sessionId = randomBytes(32).toString('base64url');
       const mac = macOf(sessionId);
+      // Sessions idle past the window are dead; drop them here rather than keep them until they are presented.
+      identity.purgeSessions(clock() - idleMs);
       identity.createSession(mac, userId, clock());
       return { sessionId, csrfToken: csrfTokenOf(mac) };
     },

@@ -138,7 +138,8 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
   const update = db.prepare(`
     UPDATE code_sources SET display_name = @displayName, name_fold = @nameFold, description = @description,
       code_repo = @codeRepo, code_branch = @codeBranch, code_commit = @codeCommit,
-      code_repo_user_name = @codeRepoUserName, access_token_sealed = @sealed, mount_path = @mountPath,
+      code_repo_user_name = @codeRepoUserName,
+      access_token_sealed = CASE WHEN @keepToken THEN access_token_sealed ELSE @sealed END, mount_path = @mountPath,
       accessibility = @accessibility, clone_type = @cloneType, gmt_modify_time = @now, version = version + 1
     WHERE code_source_id = @codeSourceId AND version = @version`);
   const sealedToken = db.prepare<[string], { access_token_sealed: Buffer | null }>(
@@ -286,10 +287,11 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
      */
     update(codeSourceId: string, version: number, fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined }): CodeSourceRecord {
       return writeTransaction(db, () => {
-        const sealed = fields.accessToken === undefined ? (sealedToken.get(codeSourceId)?.access_token_sealed ?? null) : seal(codeSourceId, fields.accessToken);
+        const keepToken = fields.accessToken === undefined ? 1 : 0;
+        const sealed = fields.accessToken === undefined ? null : seal(codeSourceId, fields.accessToken);
         let changes: number;
         try {
-          changes = update.run({ ...fields, codeSourceId, version, sealed, now: now() }).changes;
+          changes = update.run({ ...fields, codeSourceId, version, sealed, keepToken, now: now() }).changes;
         } catch (error) {
           if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
           throw error;

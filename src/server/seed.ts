@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import { createCodeSourceSchema } from '@/shared/code-source.schema';
 import { seedSchema, type Seed, type SeedInput } from '@/shared/seed.schema';
 import { hashPassword } from './crypto';
 import type { CodeSourcesService } from './code-sources.service';
@@ -50,7 +49,7 @@ export async function applySeed(seed: Seed, source: string, deps: { identity: Id
       if (!user) throw new SeedError(`Invalid seed: codeSources.${i}.UserId ${cs.UserId} is not a user`);
       const { UserId: _userId, ...fields } = cs;
       try {
-        service.create(createCodeSourceSchema.parse(fields), fields, user);
+        service.create(fields, fields, user);
       } catch (error) {
         throw new SeedError(`Invalid seed: codeSources.${i} (${cs.DisplayName}): ${(error as Error).message}`);
       }

@@ -105,6 +105,14 @@ describe('browser sessions', () => {
     expect((await t.anonymous.get('/api/v1/me', { cookie })).status).toBe(401);
   });
 
+  it('a new sign-in removes sessions idle past the window', async () => {
+    await signIn('dev1', TEST_USERS.dev.Password);
+    t.clock.now += 61 * 60_000;
+    await signIn('dev2', TEST_USERS.dev2.Password);
+    const rows = t.db.prepare('SELECT user_id FROM sessions').all() as { user_id: string }[];
+    expect(rows.map((r) => r.user_id)).toEqual([TEST_USERS.dev2.UserId]);
+  });
+
   it('stores only a MAC of the session id, never the id itself', async () => {
     const signedIn = await signIn('dev1', TEST_USERS.dev.Password);
     const id = cookieFrom(signedIn).split('=')[1] ?? '';
