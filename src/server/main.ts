@@ -10,7 +10,8 @@ import { DEMO_USERS, demoSeed } from './demo-seed';
 import { ConfigError, loadConfig } from './env';
 import { createLogger } from './logger';
 import { applySeed, parseSeed, readSeedFile, SeedError } from './seed';
-import { newRequestId } from './http';
+import { AppError } from './errors';
+import { errorBody, newRequestId } from './http';
 
 const DEMO_SEED_SOURCE = 'built-in demo seed';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify({ RequestId: newRequestId(), HostId: 'localhost', Code: 'BadRequest', Message: status === 431 ? 'Request headers are too large' : 'The HTTP request is malformed' });
+    const body = JSON.stringify(errorBody(newRequestId(), undefined, new AppError('BadRequest', status === 431 ? 'Request headers are too large' : 'The HTTP request is malformed')));
     socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   server.requestTimeout = 30_000;
