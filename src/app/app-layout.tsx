@@ -1,8 +1,9 @@
-import { CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dropdown, Select, Tag } from 'antd';
 import { useEffect } from 'react';
 import { Link, Outlet, useNavigate, useOutletContext, useSearchParams } from 'react-router';
+import { apiPaths } from '@/shared/api-paths';
 import { isAdmin, isGuestOnly } from '@/shared/roles';
 import type { SessionInfo } from '@/shared/session.schema';
 import { useI18n, type Translate } from '@/lib/i18n/i18n';
@@ -147,7 +148,19 @@ export function AppLayout() {
           <Dropdown
             trigger={['click']}
             menu={{
-              items: [{ key: 'sign-out', icon: <LogoutOutlined />, label: t('header.signOut'), onClick: () => void doSignOut() }],
+              items: [
+                {
+                  key: 'api-reference',
+                  icon: <ApiOutlined />,
+                  label: (
+                    <a href={apiPaths.apiReference} target="_blank" rel="noopener">
+                      {t('header.apiReference')}
+                    </a>
+                  ),
+                },
+                { type: 'divider' },
+                { key: 'sign-out', icon: <LogoutOutlined />, label: t('header.signOut'), onClick: () => void doSignOut() },
+              ],
             }}
           >
             <Button type="text" style={{ color: '#fff' }} aria-label={t('header.userMenu', { name: session?.UserName ?? '' })}>

@@ -1,4 +1,6 @@
-import { CSRF_HEADER } from '@/shared/api-paths';
+import type { z } from 'zod';
+import { CSRF_HEADER, endpoints, fillPath, type OperationName } from '@/shared/api-paths';
+import type { Routes } from '@/shared/api-routes';
 import type { ApiErrorBody } from '@/shared/error-codes';
 
 /** A failed API call: the HTTP status and PAI's error body (Code, Message, RequestId, and Field/Rule for a field). */
@@ -25,10 +27,10 @@ export function isClientError(error: unknown): boolean {
   return error instanceof ApiError && error.status >= 400 && error.status < 500;
 }
 
-let csrfToken: string | undefined;
-/** Remembers the session's CSRF token; every state-changing request sends it. */
-export function setCsrfToken(token: string | undefined): void {
-  csrfToken = token;
+let csrfTokenSource: () => string | undefined = () => undefined;
+/** Where the session's CSRF token comes from (the session query); every state-changing request sends it. */
+export function setCsrfTokenSource(source: () => string | undefined): void {
+  csrfTokenSource = source;
 }
 
 type UnauthenticatedListener = () => void;
@@ -39,43 +41,63 @@ export function onUnauthenticated(listener: UnauthenticatedListener): () => void
   return () => unauthenticatedListeners.delete(listener);
 }
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  signal?: AbortSignal;
-  headers?: Record<string, string>;
-  /** The sign-in call answers 401 for a wrong password; that is not an expired session. */
-  skipUnauthenticatedEvent?: boolean;
-}
+// Types of each operation, read from the route table (types only: the schemas stay out of the bundle).
+type JsonSchemaOf<T> = T extends { content: { 'application/json': { schema: infer S extends z.ZodType } } } ? S : never;
+type RequestOf<N extends OperationName> = Routes[N] extends { request: infer Q } ? Q : object;
+type Part<N extends OperationName, K extends string, Key extends string> =
+  RequestOf<N> extends Record<K, infer S extends z.ZodType> ? Record<Key, z.input<S>> : object;
+type BodyPart<N extends OperationName> =
+  RequestOf<N> extends { body: infer B } ? (B extends { required: true } ? { body: z.input<JsonSchemaOf<B>> } : { body?: z.input<JsonSchemaOf<B>> }) : object;
 
-export interface ApiResponse<T> {
-  data: T;
+/** What a call of operation `N` takes: its path parameters, query, body and headers as the table declares them. */
+export type ApiInput<N extends OperationName> = Part<N, 'params', 'params'> &
+  Part<N, 'query', 'query'> &
+  Partial<Part<N, 'headers', 'headers'>> &
+  BodyPart<N> & { signal?: AbortSignal };
+/** What operation `N` answers on success. */
+export type ApiOutput<N extends OperationName> = z.output<JsonSchemaOf<Routes[N]['responses'][200]>>;
+
+export interface ApiResponse<N extends OperationName> {
+  data: ApiOutput<N>;
   headers: Headers;
 }
 
-/** The one way the console talks to the API: JSON in and out, CSRF header on writes, ApiError on failure. */
-export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-  const method = options.method ?? 'GET';
+/** Operations whose 401 means "wrong password", not "the session expired". */
+const OWN_401: ReadonlySet<OperationName> = new Set(['CreateSession', 'DeleteSession']);
+
+/**
+ * The one way the console talks to the API: operation `name` of the route table, JSON in and out, the CSRF header
+ * on writes, `ApiError` on failure. In development builds and tests every answer is checked against the table's
+ * schema for its status, so the console and the server cannot drift apart unnoticed.
+ */
+export async function callApi<N extends OperationName>(name: N, input: ApiInput<N>): Promise<ApiResponse<N>> {
+  const { method, path } = endpoints[name];
+  const { params, query, body, headers: extraHeaders, signal } = input as {
+    params?: Record<string, string>;
+    query?: Record<string, string | undefined>;
+    body?: unknown;
+    headers?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+  };
   const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(options.query ?? {})) {
-    if (value !== undefined && value !== '') search.set(key, String(value));
-  }
-  const url = search.size > 0 ? `${path}?${search.toString()}` : path;
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined && value !== '') search.set(key, value);
+  const target = fillPath(path, params) + (search.size > 0 ? `?${search.toString()}` : '');
+  const headers: Record<string, string> = { accept: 'application/json' };
+  for (const [key, value] of Object.entries(extraHeaders ?? {})) if (value !== undefined) headers[key] = value;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrfToken = csrfTokenSource();
+  if (method !== 'get' && csrfToken) headers[CSRF_HEADER] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(url, {
-      method,
+    response = await fetch(target, {
+      method: method.toUpperCase(),
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: options.signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
       credentials: 'same-origin',
     });
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (signal?.aborted) throw error;
     throw new ApiError(0, { Message: error instanceof Error ? error.message : 'Network error' });
   }
   const text = await response.text();
@@ -85,9 +107,26 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   } catch {
     json = undefined;
   }
+  if (import.meta.env.DEV) await checkAgainstTable(name, response.status, json);
   if (!response.ok) {
-    if (response.status === 401 && !options.skipUnauthenticatedEvent) for (const listener of unauthenticatedListeners) listener();
-    throw new ApiError(response.status, json as Partial<ApiErrorBody> | undefined);
+    if (response.status === 401 && !OWN_401.has(name)) for (const listener of unauthenticatedListeners) listener();
+    throw new ApiError(response.status, isErrorBody(json) ? json : undefined);
   }
-  return { data: json as T, headers: response.headers };
+  // Production builds trust the server here, as the type says; development builds and tests checked it above.
+  return { data: json as ApiOutput<N>, headers: response.headers };
+}
+
+function isErrorBody(value: unknown): value is Partial<ApiErrorBody> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Development and tests only (Vite drops it from production builds, with the schemas it loads). */
+async function checkAgainstTable(name: OperationName, status: number, json: unknown): Promise<void> {
+  const { routes, apiErrorBodySchema } = await import('@/shared/api-routes');
+  const documented = (routes[name].responses as Record<number, { content?: { 'application/json'?: { schema: z.ZodType } } }>)[status];
+  const schema = status >= 400 ? apiErrorBodySchema : documented?.content?.['application/json']?.schema;
+  if (status < 400 && !documented) throw new Error(`${name} answered ${status}, which the route table does not document`);
+  if (!schema) return;
+  const result = schema.safeParse(json);
+  if (!result.success) throw new Error(`${name} ${status}: the answer does not match the route table: ${result.error.message}`);
 }

@@ -1,42 +1,27 @@
-import { queryOptions } from '@tanstack/react-query';
-import { apiPaths } from '@/shared/api-paths';
-import type { Role } from '@/shared/roles';
-import type { SessionInfo, SignIn } from '@/shared/session.schema';
-import { apiRequest, setCsrfToken } from './api-client';
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { SessionInfo, SignIn, Workspace } from '@/shared/session.schema';
+import { callApi, setCsrfTokenSource } from './api-client';
 
-/** One workspace of the signed-in user, as GET /api/v1/workspaces lists it. */
-export interface Workspace {
-  WorkspaceId: string;
-  WorkspaceName: string;
-  Roles: Role[];
-  IsAdmin: boolean;
-  CanCreate: boolean;
-}
+export type { Workspace };
 
 /** GET /api/v1/session — who is signed in (or `SignedIn: false`). */
 export async function getSession(signal?: AbortSignal): Promise<SessionInfo> {
-  const { data } = await apiRequest<SessionInfo>(apiPaths.session, { signal });
-  setCsrfToken(data.CsrfToken);
-  return data;
+  return (await callApi('GetSession', { signal })).data;
 }
 
-/** POST /api/v1/session — sign in with user name and password. */
+/** POST /api/v1/session — sign in with user name and password (replaces a session the browser has). */
 export async function signIn(body: SignIn): Promise<SessionInfo> {
-  const { data } = await apiRequest<SessionInfo>(apiPaths.session, { method: 'POST', body, skipUnauthenticatedEvent: true });
-  setCsrfToken(data.CsrfToken);
-  return data;
+  return (await callApi('CreateSession', { body })).data;
 }
 
 /** DELETE /api/v1/session — sign out; the server ends the session. */
 export async function signOut(): Promise<void> {
-  await apiRequest<SessionInfo>(apiPaths.session, { method: 'DELETE', skipUnauthenticatedEvent: true });
-  setCsrfToken(undefined);
+  await callApi('DeleteSession', {});
 }
 
 /** GET /api/v1/workspaces — the caller's workspaces and roles. */
 export async function listWorkspaces(signal?: AbortSignal): Promise<Workspace[]> {
-  const { data } = await apiRequest<{ Workspaces: Workspace[] }>(apiPaths.workspaces, { signal });
-  return data.Workspaces;
+  return (await callApi('ListWorkspaces', { signal })).data.Workspaces;
 }
 
 /** Keys of the session and the caller's workspaces; clearing `all` forgets everything of the signed-in user. */
@@ -51,3 +36,12 @@ export const sessionQuery = () =>
 
 export const workspacesQuery = () =>
   queryOptions({ queryKey: sessionKeys.workspaces(), queryFn: ({ signal }) => listWorkspaces(signal), staleTime: 5 * 60_000 });
+
+/**
+ * The CSRF token is the one in the cached session: set by the session query and by a sign-in (which puts its
+ * answer in the cache), gone when the cache is cleared at sign-out. Called once per QueryClient.
+ */
+export function connectCsrfToken(queryClient: QueryClient): QueryClient {
+  setCsrfTokenSource(() => queryClient.getQueryData(sessionQuery().queryKey)?.CsrfToken);
+  return queryClient;
+}

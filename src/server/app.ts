@@ -1,5 +1,7 @@
-import { Hono, type Context } from 'hono';
-import { apiPaths } from '@/shared/api-paths';
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { routes } from '@/shared/api-routes';
+import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle } from './auth';
 import { createCodeSourcesRepository } from './code-sources.repository';
 import { codeSourcesRoutes } from './code-sources.routes';
@@ -7,11 +9,11 @@ import { createCodeSourcesService } from './code-sources.service';
 import type { Keyring } from './crypto';
 import type { Db } from './db';
 import { AppError } from './errors';
-import { errorBody, newRequestId, readBody, type AppEnv } from './http';
+import { createRouter, errorBody, newRequestId, readBody, rejectRepeatedQuery, tableRoute, type AppEnv } from './http';
 import { createIdentityRepository } from './identity.repository';
 import type { Logger } from './logger';
 import { sessionRoutes } from './session.routes';
-import { encodedBody, loadStaticFiles } from './static-files';
+import { encodedBody, loadStaticFiles, type StaticFile } from './static-files';
 
 export interface AppDeps {
   db: Db;
@@ -37,15 +39,16 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-/** Route patterns and their methods, so a known path with the wrong method is a 405, not a 404. */
-const ROUTES: [RegExp, string[]][] = [
-  [/^\/api\/v1\/codesources\/?$/, ['GET', 'POST']],
-  [/^\/api\/v1\/codesources\/[^/]+\/?$/, ['GET', 'PUT', 'DELETE']],
-  [/^\/api\/v1\/codesources\/[^/]+\/(publish|unpublish)\/?$/, ['PUT']],
-  [/^\/api\/v1\/session\/?$/, ['GET', 'POST', 'DELETE']],
-  [/^\/api\/v1\/(me|workspaces)\/?$/, ['GET']],
-  [/^\/healthz\/?$/, ['GET']],
-];
+/** Each route of the table as a path pattern, so a known path with the wrong method is a 405, not a 404. */
+const ROUTE_PATTERNS = Object.values(routes).map((r) => ({
+  method: r.method.toUpperCase(),
+  pattern: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
+}));
+function allowedMethods(path: string): string[] {
+  const methods = ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method);
+  // Every GET route answers HEAD too (Hono runs the GET handler and drops the body).
+  return methods.flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]));
+}
 
 /** Builds the whole HTTP application; `main.ts` only reads the environment and listens. */
 export function createApp(deps: AppDeps) {
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps) {
   const throttle = createSignInThrottle(clock);
   const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
 
-  const app = new Hono<AppEnv>({ strict: false });
+  const app = createRouter();
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -89,6 +92,8 @@ export function createApp(deps: AppDeps) {
   const errorResponse = (c: Context<AppEnv>, error: unknown) => {
     const requestId = c.get('requestId') ?? newRequestId();
     const host = c.req.header('host');
+    // Hono's own refusals (e.g. an unsupported media type found by a validator) in the API's shape.
+    if (error instanceof HTTPException && error.status === 415) error = new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
     if (error instanceof AppError) {
       for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
       return c.json(errorBody(requestId, host, error), error.status as 400);
@@ -102,18 +107,20 @@ export function createApp(deps: AppDeps) {
   };
   app.onError((error, c) => errorResponse(c, error));
 
-  app.get(apiPaths.health, (c) => {
+  app.openapi(tableRoute(routes.CheckHealth), (c) => {
     db.prepare('SELECT 1').get();
-    return c.json({ Status: 'ok', RequestId: c.get('requestId') });
+    return c.json({ Status: 'ok' as const, RequestId: c.get('requestId') }, 200);
   });
 
   app.use('/api/*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.set('body', await readBody(c.req.raw));
     await next();
   });
+  app.use('/api/*', rejectRepeatedQuery);
   app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs }));
-  app.route('/api/v1', sessionRoutes({ identity, sessions, throttle }));
-  app.route(apiPaths.codeSources, codeSourcesRoutes(service));
+  app.route('/', sessionRoutes({ identity, sessions, throttle }));
+  app.route('/', codeSourcesRoutes(service));
+  app.route('/', apiReferenceRoutes(app));
 
   app.notFound((c) => {
     try {
@@ -125,18 +132,24 @@ export function createApp(deps: AppDeps) {
 
   function serveFallback(c: Context<AppEnv>) {
     const path = c.req.path;
-    const route = ROUTES.find(([pattern]) => pattern.test(path));
-    if (route && !route[1].includes(c.req.method)) {
-      c.header('Allow', route[1].join(', '));
-      throw new AppError('MethodNotAllowed', `${c.req.method} is not allowed on ${path}; use ${route[1].join(', ')}`);
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0 && !allowed.includes(c.req.method)) {
+      const allow = allowed.join(', ');
+      throw new AppError('MethodNotAllowed', `${c.req.method} is not allowed on ${path}; use ${allow}`, { headers: { Allow: allow } });
     }
-    if (path.startsWith('/api/') || path === '/api' || c.req.method !== 'GET' || !staticFiles?.index) {
+    const reading = c.req.method === 'GET' || c.req.method === 'HEAD';
+    const asset = reading ? apiReferenceAsset(path) : undefined;
+    if (asset) return sendFile(c, asset);
+    if (path.startsWith('/api/') || path === '/api' || !reading || !staticFiles?.index) {
       throw new AppError('NotFound', `No route for ${c.req.method} ${path}`);
     }
     const found = staticFiles.get(path);
     // An asset that does not exist is a 404, not the app shell (a stale chunk must fail loudly).
     if (!found && /\.[a-z0-9]+$/i.test(path)) throw new AppError('NotFound', `No file ${path}`);
-    const file = found ?? staticFiles.index;
+    return sendFile(c, found ?? staticFiles.index);
+  }
+
+  function sendFile(c: Context<AppEnv>, file: StaticFile) {
     const { body, encoding } = encodedBody(file, c.req.header('accept-encoding'));
     c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     c.header('Vary', 'Accept-Encoding');

@@ -10,6 +10,12 @@ import { parseAuthorization, verifySignature, MAX_CLOCK_SKEW_MS } from './signat
 
 export const SESSION_COOKIE = 'cc_session';
 
+/** Who is calling: established by `authenticate` from a signature or a session. */
+export interface Caller {
+  userId: string;
+  userName: string;
+}
+
 export interface Sessions {
   /** A new session id (only its MAC is stored) and the CSRF token bound to it. */
   start(userId: string): { sessionId: string; csrfToken: string };
@@ -133,9 +139,9 @@ export function createSignInThrottle(clock: () => number, { windowMs = 15 * 60_0
         const list = recent(key);
         if (list.length >= limit) {
           const retryAfter = Math.max(1, Math.ceil(((list[list.length - limit] ?? clock()) + windowMs - clock()) / 1000));
-          throw new AppError('Throttling.SignIn', `Too many failed sign-ins; try again in ${retryAfter} seconds`, undefined, undefined, {
+          throw new AppError('Throttling.SignIn', `Too many failed sign-ins; try again in ${retryAfter} seconds`, { headers: {
             'Retry-After': String(retryAfter),
-          });
+          } });
         }
       }
     },

@@ -461,7 +461,7 @@ describe('routing and headers', () => {
   it('answers JSON 404 for unknown API routes and 405 with Allow for wrong methods', async () => {
     await expectError(await t.as('dev').get('/api/v1/nothing'), 404, 'NotFound');
     const res = await t.as('dev').request('PATCH', `${BASE}/code-x`);
-    expect(res.headers.get('allow')).toBe('GET, PUT, DELETE');
+    expect(res.headers.get('allow')).toBe('GET, HEAD, PUT, DELETE');
     await expectError(res, 405, 'MethodNotAllowed');
     await expectError(await t.as('dev').delete(BASE), 405, 'MethodNotAllowed');
   });

@@ -1,15 +1,8 @@
-import { Hono } from 'hono';
-import {
-  createCodeSourceSchema,
-  listCodeSourcesQuerySchema,
-  updateCodeSourceSchema,
-  type CodeSource,
-  type ListCodeSourcesResponse,
-} from '@/shared/code-source.schema';
+import { routes } from '@/shared/api-routes';
+import type { CodeSource } from '@/shared/code-source.schema';
 import type { CodeSourceRecord } from './code-sources.repository';
 import { etagOf, type CodeSourcesService } from './code-sources.service';
-import { validationError } from './errors';
-import { jsonBody, requireCaller, singleQuery, type AppContext, type AppEnv } from './http';
+import { createRouter, requireCaller, tableRoute, type AppContext } from './http';
 
 /** The wire shape. The token is never returned: `CodeRepoAccessToken` is "" and `HasCodeRepoAccessToken` tells. */
 export function toCodeSource(r: CodeSourceRecord): CodeSource {
@@ -34,73 +27,59 @@ export function toCodeSource(r: CodeSourceRecord): CodeSource {
   };
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (!result.success) throw validationError(result.error, input);
-  return result.data;
-}
-
-const ifMatch = (c: AppContext) => c.req.header('if-match');
-
+/** The answer of a write: the id, and the ETag of the row it left (none when a retried create's row is gone). */
 function written(c: AppContext, record: CodeSourceRecord | undefined, codeSourceId: string) {
   if (record) c.header('ETag', etagOf(record));
-  return c.json({ CodeSourceId: codeSourceId, RequestId: c.get('requestId') });
+  return { CodeSourceId: codeSourceId, RequestId: c.get('requestId') };
 }
 
-/** PAI's six CodeSource operations, plus the documented `unpublish` extension. */
+/** PAI's six CodeSource operations, plus the documented `unpublish` extension, bound to the route table. */
 export function codeSourcesRoutes(service: CodeSourcesService) {
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.post('/', (c) => {
+  app.openapi(tableRoute(routes.CreateCodeSource), (c) => {
     const caller = requireCaller(c);
-    const body = jsonBody(c);
-    const input = parse(createCodeSourceSchema, body);
-    const { codeSourceId, record } = service.create(input, body, caller);
-    return written(c, record, codeSourceId);
+    const { codeSourceId, record } = service.create(c.req.valid('json'), c.get('rawBody'), caller);
+    return c.json(written(c, record, codeSourceId), 200);
   });
 
-  app.get('/', (c) => {
+  app.openapi(tableRoute(routes.ListCodeSources), (c) => {
     const caller = requireCaller(c);
-    const query = parse(listCodeSourcesQuerySchema, singleQuery(c));
-    const { items, total } = service.list(query, caller);
-    const response: ListCodeSourcesResponse = { CodeSources: items.map(toCodeSource), TotalCount: total, RequestId: c.get('requestId') };
-    return c.json(response);
+    const { items, total } = service.list(c.req.valid('query'), caller);
+    return c.json({ CodeSources: items.map(toCodeSource), TotalCount: total, RequestId: c.get('requestId') }, 200);
   });
 
-  app.get('/:id', (c) => {
+  app.openapi(tableRoute(routes.GetCodeSource), (c) => {
     const caller = requireCaller(c);
-    const record = service.get(c.req.param('id'), caller);
+    const record = service.get(c.req.valid('param').CodeSourceId, caller);
     c.header('ETag', etagOf(record));
-    return c.json({ ...toCodeSource(record), RequestId: c.get('requestId') });
+    return c.json({ ...toCodeSource(record), RequestId: c.get('requestId') }, 200);
   });
 
-  app.put('/:id', (c) => {
+  app.openapi(tableRoute(routes.UpdateCodeSource), (c) => {
     const caller = requireCaller(c);
-    const patch = parse(updateCodeSourceSchema, jsonBody(c));
-    const id = c.req.param('id');
-    return written(c, service.update(id, patch, ifMatch(c), caller), id);
+    const id = c.req.valid('param').CodeSourceId;
+    const record = service.update(id, c.req.valid('json'), c.req.valid('header')['if-match'], caller);
+    return c.json(written(c, record, id), 200);
   });
 
-  app.delete('/:id', (c) => {
+  app.openapi(tableRoute(routes.DeleteCodeSource), (c) => {
     const caller = requireCaller(c);
-    parse(updateCodeSourceSchema.pick({}), jsonBody(c, { allowEmpty: true }));
-    const id = c.req.param('id');
-    service.delete(id, ifMatch(c), caller);
-    return c.json({ CodeSourceId: id, RequestId: c.get('requestId') });
+    const id = c.req.valid('param').CodeSourceId;
+    service.delete(id, c.req.valid('header')['if-match'], caller);
+    return c.json({ CodeSourceId: id, RequestId: c.get('requestId') }, 200);
   });
 
-  app.put('/:id/publish', (c) => {
+  app.openapi(tableRoute(routes.PublishCodeSource), (c) => {
     const caller = requireCaller(c);
-    parse(updateCodeSourceSchema.pick({}), jsonBody(c, { allowEmpty: true }));
-    const id = c.req.param('id');
-    return written(c, service.setAccessibility(id, 'PUBLIC', ifMatch(c), caller), id);
+    const id = c.req.valid('param').CodeSourceId;
+    return c.json(written(c, service.setAccessibility(id, 'PUBLIC', c.req.valid('header')['if-match'], caller), id), 200);
   });
 
-  app.put('/:id/unpublish', (c) => {
+  app.openapi(tableRoute(routes.UnpublishCodeSource), (c) => {
     const caller = requireCaller(c);
-    parse(updateCodeSourceSchema.pick({}), jsonBody(c, { allowEmpty: true }));
-    const id = c.req.param('id');
-    return written(c, service.setAccessibility(id, 'PRIVATE', ifMatch(c), caller), id);
+    const id = c.req.valid('param').CodeSourceId;
+    return c.json(written(c, service.setAccessibility(id, 'PRIVATE', c.req.valid('header')['if-match'], caller), id), 200);
   });
 
   return app;

@@ -9,6 +9,7 @@ import {
 } from '@/shared/code-source.schema';
 import { isAdmin, isGuestOnly, canCreate } from '@/shared/roles';
 import { foldName } from '@/shared/text';
+import type { Caller } from './auth';
 import type { Keyring } from './crypto';
 import { AppError, notFoundError } from './errors';
 import type { IdentityRepository, Membership } from './identity.repository';
@@ -20,11 +21,6 @@ import {
   type CodeSourcesRepository,
   type Visibility,
 } from './code-sources.repository';
-
-export interface Caller {
-  userId: string;
-  userName: string;
-}
 
 /** The strong ETag of a row's current version. */
 export const etagOf = (record: CodeSourceRecord) => `"v${record.version}"`;
@@ -38,7 +34,10 @@ function ifMatchHolds(ifMatch: string | undefined, record: CodeSourceRecord): bo
 }
 
 const duplicateName = () =>
-  new AppError('Conflict.DuplicateName', ruleMessage('DisplayName', 'duplicate_name') + ' (names are unique per workspace, ignoring case, including private code sources)', 'DisplayName', 'duplicate_name');
+  new AppError('Conflict.DuplicateName', ruleMessage('DisplayName', 'duplicate_name') + ' (names are unique per workspace, ignoring case, including private code sources)', {
+    field: 'DisplayName',
+    rule: 'duplicate_name',
+  });
 const preconditionFailed = () =>
   new AppError('PreconditionFailed', 'The code source was changed by someone else since you read it; reload it and apply your change again');
 
@@ -60,7 +59,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
 
   function requireMember(workspaceId: string, caller: Caller): Membership {
     const m = identity.membership(workspaceId, caller.userId);
-    if (!m) throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${workspaceId}`, 'WorkspaceId');
+    if (!m) throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${workspaceId}`, { field: 'WorkspaceId' });
     return m;
   }
 
@@ -180,7 +179,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         throw error;
       }
       if (result === 'token-mismatch') {
-        throw new AppError('Conflict.ClientToken', 'ClientToken was already used with a different request body', 'ClientToken');
+        throw new AppError('Conflict.ClientToken', 'ClientToken was already used with a different request body', { field: 'ClientToken' });
       }
       // A retried create whose code source was deleted since: the id is still the answer, there is no row to show.
       return { codeSourceId: result.codeSourceId, record: codeSources.findById(result.codeSourceId) };

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
+import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { ApiErrorBody } from '@/shared/error-codes';
-import type { Caller } from './code-sources.service';
-import { AppError } from './errors';
+import type { Caller } from './auth';
+import { AppError, validationError } from './errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -13,6 +14,8 @@ export interface AppVariables {
   caller: Caller | undefined;
   /** The raw body bytes, read once with the 64 KiB limit (also for chunked bodies). */
   body: Uint8Array;
+  /** The JSON body as sent, before validation (set by `jsonBodyGate`). */
+  rawBody: unknown;
   /** Set when the request came with a browser session: the session id's MAC. */
   sessionMac: string | undefined;
 }
@@ -62,47 +65,81 @@ export async function readBody(request: Request): Promise<Uint8Array> {
 }
 const tooLarge = () => new AppError('PayloadTooLarge', `The request body must be at most ${MAX_BODY_BYTES / 1024} KiB`);
 
+const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/;
+
 /**
- * The body as a JSON object. `allowEmpty` lets body-less operations (publish, delete) take no body at all.
- * Anything but `application/json` is a 415; anything but an object is a 400.
+ * Route middleware for a route that takes a JSON body: anything but `application/json` is a 415, anything but a
+ * UTF-8 JSON object a 400. The parsed object is kept as `rawBody` (the ClientToken compares the body as sent). `required: false` lets body-less operations (publish,
+ * delete) take no body at all.
  */
-export function jsonBody(c: AppContext, { allowEmpty = false } = {}): Record<string, unknown> {
-  const bytes = c.get('body');
-  if (bytes.byteLength === 0) {
-    if (allowEmpty) return {};
-    throw new AppError('MalformedJSON', 'The request body must be a JSON object');
-  }
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (!/^application\/json\s*(;\s*charset=utf-8\s*)?$/.test(type)) {
-    throw new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch {
-    throw new AppError('MalformedJSON', 'The request body is not valid UTF-8 JSON');
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new AppError('MalformedJSON', 'The request body must be a JSON object');
-  }
-  return value as Record<string, unknown>;
+export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const bytes = c.get('body');
+    let value: unknown = {};
+    if (bytes.byteLength === 0) {
+      if (required) throw new AppError('MalformedJSON', 'The request body must be a JSON object');
+    } else {
+      const type = (c.req.header('content-type') ?? '').toLowerCase();
+      if (!JSON_TYPE.test(type)) throw new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
+      try {
+        value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+      } catch {
+        throw new AppError('MalformedJSON', 'The request body is not valid UTF-8 JSON');
+      }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new AppError('MalformedJSON', 'The request body must be a JSON object');
+      }
+    }
+    c.set('rawBody', value);
+    // The stream was read once (with the size limit); the route's validators read these same bytes again.
+    const raw = c.req.raw;
+    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: bytes.byteLength > 0 ? new Uint8Array(bytes) : null, signal: raw.signal });
+    await next();
+  };
 }
 
-/** The query as single values; a repeated parameter is a 400, never a silent pick. */
-export function singleQuery(c: AppContext): Record<string, string> {
-  const params = new URL(c.req.url).searchParams;
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const [key, value] of params) {
-    if (Object.prototype.hasOwnProperty.call(out, key)) {
-      throw new AppError('InvalidParameter', `${key} is given more than once`, key, 'duplicate_query');
-    }
-    out[key] = value;
+/** A repeated query parameter is a 400, never a silent pick. */
+export const rejectRepeatedQuery: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const seen = new Set<string>();
+  for (const key of new URL(c.req.url).searchParams.keys()) {
+    if (seen.has(key)) throw new AppError('InvalidParameter', `${key} is given more than once`, { field: key, rule: 'duplicate_query' });
+    seen.add(key);
   }
-  return { ...out };
-}
+  await next();
+};
 
 export function requireCaller(c: AppContext): Caller {
   const caller = c.get('caller');
   if (!caller) throw new AppError('Unauthenticated', 'Sign in, or sign the request with an AccessKey');
   return caller;
 }
+
+/** A router whose validation failures become the API's 400s (`Field`, `Rule`, PAI `Code`). */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    strict: false,
+    defaultHook: (result) => {
+      // The validator hands the hook the value it checked too (absent from its type).
+      if (!result.success) throw validationError(result.error, (result as { data?: unknown }).data);
+    },
+  });
+}
+
+/**
+ * A route of the table, ready for `app.openapi`: a route that needs a caller checks for one first; a route with a
+ * JSON body then goes through `jsonBodyGate`, so content type and JSON syntax fail with the API's own codes before
+ * the schema is checked.
+ */
+export function tableRoute<R extends RouteConfig>(route: R) {
+  const body = route.request?.body;
+  const middleware: MiddlewareHandler<AppEnv>[] = [];
+  // A route with a security requirement needs a caller before anything about the request is judged.
+  if (route.security && route.security.length > 0) middleware.push(callerRequired);
+  if (body?.content['application/json'] !== undefined) middleware.push(jsonBodyGate({ required: body.required === true }));
+  return createRoute({ ...route, middleware });
+}
+
+const callerRequired: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireCaller(c);
+  await next();
+};

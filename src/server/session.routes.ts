@@ -1,10 +1,10 @@
-import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { signInSchema, type SessionInfo } from '@/shared/session.schema';
+import { routes } from '@/shared/api-routes';
 import { isAdmin, canCreate } from '@/shared/roles';
+import type { SessionInfo } from '@/shared/session.schema';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './crypto';
-import { AppError, validationError } from './errors';
-import { jsonBody, requireCaller, type AppContext, type AppEnv } from './http';
+import { AppError } from './errors';
+import { createRouter, requireCaller, tableRoute, type AppContext } from './http';
 import type { IdentityRepository } from './identity.repository';
 import { checkCsrf, SESSION_COOKIE, type Sessions, type createSignInThrottle } from './auth';
 
@@ -13,24 +13,21 @@ const clientOf = (c: AppContext) => c.env?.incoming?.socket?.remoteAddress ?? 'l
 /** Browser sign-in (`/session`) and who the caller is (`/me`, `/workspaces`). */
 export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Sessions; throttle: ReturnType<typeof createSignInThrottle> }) {
   const { identity, sessions, throttle } = deps;
-  const app = new Hono<AppEnv>();
+  const app = createRouter();
 
-  app.get('/session', (c) => {
+  app.openapi(tableRoute(routes.GetSession), (c) => {
     const caller = c.get('caller');
     const mac = c.get('sessionMac');
     const info: SessionInfo = caller
       ? { SignedIn: true, UserId: caller.userId, UserName: caller.userName, ...(mac ? { CsrfToken: sessions.csrfTokenOf(mac) } : {}), RequestId: c.get('requestId') }
       : { SignedIn: false, RequestId: c.get('requestId') };
-    return c.json(info);
+    return c.json(info, 200);
   });
 
-  app.post('/session', async (c) => {
+  app.openapi(tableRoute(routes.CreateSession), async (c) => {
     // No session yet, so no token: the origin checks still stop a cross-site sign-in (login CSRF).
     checkCsrf(c, undefined);
-    const body = jsonBody(c);
-    const parsed = signInSchema.safeParse(body);
-    if (!parsed.success) throw validationError(parsed.error, body);
-    const { UserName, Password } = parsed.data;
+    const { UserName, Password } = c.req.valid('json');
     const client = clientOf(c);
     throttle.check(UserName, client);
     const user = identity.findUserByName(UserName);
@@ -49,23 +46,23 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
       secure: new URL(c.req.url).protocol === 'https:',
     });
     const info: SessionInfo = { SignedIn: true, UserId: user.userId, UserName: user.userName, CsrfToken: csrfToken, RequestId: c.get('requestId') };
-    return c.json(info);
+    return c.json(info, 200);
   });
 
-  app.delete('/session', (c) => {
+  app.openapi(tableRoute(routes.DeleteSession), (c) => {
     const mac = c.get('sessionMac');
     if (mac) identity.endSession(mac);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict' });
     const info: SessionInfo = { SignedIn: false, RequestId: c.get('requestId') };
-    return c.json(info);
+    return c.json(info, 200);
   });
 
-  app.get('/me', (c) => {
+  app.openapi(tableRoute(routes.GetCurrentUser), (c) => {
     const caller = requireCaller(c);
-    return c.json({ UserId: caller.userId, UserName: caller.userName, RequestId: c.get('requestId') });
+    return c.json({ UserId: caller.userId, UserName: caller.userName, RequestId: c.get('requestId') }, 200);
   });
 
-  app.get('/workspaces', (c) => {
+  app.openapi(tableRoute(routes.ListWorkspaces), (c) => {
     const caller = requireCaller(c);
     const workspaces = identity.memberships(caller.userId).map((m) => ({
       WorkspaceId: m.workspaceId,
@@ -74,7 +71,7 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
       IsAdmin: isAdmin(m.roles),
       CanCreate: canCreate(m.roles),
     }));
-    return c.json({ Workspaces: workspaces, TotalCount: workspaces.length, RequestId: c.get('requestId') });
+    return c.json({ Workspaces: workspaces, TotalCount: workspaces.length, RequestId: c.get('requestId') }, 200);
   });
 
   return app;

@@ -44,16 +44,21 @@ export function loadStaticFiles(dir: string): { get(urlPath: string): StaticFile
         const rel = '/' + path.relative(dir, full).split(path.sep).join('/');
         const ext = path.extname(entry.name);
         const file: StaticFile = { body: fs.readFileSync(full), type: TYPES[ext] ?? 'application/octet-stream', immutable: rel.startsWith('/assets/') };
-        files.set(rel, file);
-        if (COMPRESSIBLE.has(ext) && file.body.length > 1024) {
-          void brotli(file.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).then((b) => (file.br = b), () => undefined);
-          void gzip(file.body, { level: 9 }).then((g) => (file.gzip = g), () => undefined);
-        }
+        files.set(rel, COMPRESSIBLE.has(ext) ? compressInBackground(file) : file);
       }
     }
   };
   walk(dir);
   return { get: (p) => files.get(p), index: files.get('/index.html') };
+}
+
+/** Starts brotli and gzip forms of a text file off the main thread; until they are ready the plain body is served. */
+export function compressInBackground(file: StaticFile): StaticFile {
+  if (file.body.length > 1024) {
+    void brotli(file.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).then((b) => (file.br = b), () => undefined);
+    void gzip(file.body, { level: 9 }).then((g) => (file.gzip = g), () => undefined);
+  }
+  return file;
 }
 
 /** The best encoding of `file` the client accepts: brotli, then gzip, then none. */

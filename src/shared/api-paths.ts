@@ -1,14 +1,49 @@
-/** The API's routes, written once for the server and the console. */
+/**
+ * Each route's method and path, by its operation name (PAI's names for PAI's six operations). zod-free, so the
+ * console's first screen can call the API without loading the schemas; `api-routes.ts` adds the schemas.
+ */
 export const API_VERSION = '2021-02-04';
+
+export const endpoints = {
+  CreateCodeSource: { method: 'post', path: '/api/v1/codesources' },
+  ListCodeSources: { method: 'get', path: '/api/v1/codesources' },
+  GetCodeSource: { method: 'get', path: '/api/v1/codesources/{CodeSourceId}' },
+  UpdateCodeSource: { method: 'put', path: '/api/v1/codesources/{CodeSourceId}' },
+  DeleteCodeSource: { method: 'delete', path: '/api/v1/codesources/{CodeSourceId}' },
+  PublishCodeSource: { method: 'put', path: '/api/v1/codesources/{CodeSourceId}/publish' },
+  UnpublishCodeSource: { method: 'put', path: '/api/v1/codesources/{CodeSourceId}/unpublish' },
+  GetSession: { method: 'get', path: '/api/v1/session' },
+  CreateSession: { method: 'post', path: '/api/v1/session' },
+  DeleteSession: { method: 'delete', path: '/api/v1/session' },
+  GetCurrentUser: { method: 'get', path: '/api/v1/me' },
+  ListWorkspaces: { method: 'get', path: '/api/v1/workspaces' },
+  GetOpenApiDocument: { method: 'get', path: '/api/v1/openapi.json' },
+  GetApiReference: { method: 'get', path: '/api/docs' },
+  CheckHealth: { method: 'get', path: '/healthz' },
+} as const satisfies Record<string, { method: 'get' | 'post' | 'put' | 'delete'; path: string }>;
+export type OperationName = keyof typeof endpoints;
+
+/** A path template with its `{Param}`s filled in, each URL-encoded. */
+export function fillPath(template: string, params: Record<string, string> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`path parameter ${name} is missing`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** Concrete paths, for tests and links. */
 export const apiPaths = {
-  codeSources: '/api/v1/codesources',
-  codeSource: (id: string) => `/api/v1/codesources/${encodeURIComponent(id)}`,
-  publish: (id: string) => `/api/v1/codesources/${encodeURIComponent(id)}/publish`,
-  unpublish: (id: string) => `/api/v1/codesources/${encodeURIComponent(id)}/unpublish`,
-  session: '/api/v1/session',
-  me: '/api/v1/me',
-  workspaces: '/api/v1/workspaces',
-  health: '/healthz',
+  codeSources: endpoints.ListCodeSources.path,
+  codeSource: (id: string) => fillPath(endpoints.GetCodeSource.path, { CodeSourceId: id }),
+  publish: (id: string) => fillPath(endpoints.PublishCodeSource.path, { CodeSourceId: id }),
+  unpublish: (id: string) => fillPath(endpoints.UnpublishCodeSource.path, { CodeSourceId: id }),
+  session: endpoints.GetSession.path,
+  me: endpoints.GetCurrentUser.path,
+  workspaces: endpoints.ListWorkspaces.path,
+  openApi: endpoints.GetOpenApiDocument.path,
+  apiReference: endpoints.GetApiReference.path,
+  health: endpoints.CheckHealth.path,
 } as const;
 
 /** Header carrying the CSRF token on state-changing browser requests. */

@@ -7,7 +7,7 @@ import {
   hasWhitespaceOrControl,
   normalizeText,
 } from './text';
-import { ACCESSIBILITIES, limits, ORDERS, SORT_BY, type Accessibility } from './code-source.constants';
+import { ACCESSIBILITIES, limits, ORDERS, SORT_BY } from './code-source.constants';
 
 export {
   ACCESSIBILITIES,
@@ -61,6 +61,8 @@ function fail(ctx: z.RefinementCtx, rule: RuleId, max?: number): void {
 function text(max: number, check?: (value: string) => RuleId | null, { allowEmpty = true } = {}) {
   return z
     .string()
+    // For the OpenAPI document: the limit in code points, after trimming and NFC (checked below).
+    .meta({ maxLength: max, ...(allowEmpty ? {} : { minLength: 1 }) })
     .transform(normalizeText)
     .superRefine((value, ctx) => {
       if (!allowEmpty && value === '') return fail(ctx, 'required');
@@ -82,7 +84,7 @@ export const codeCommitSchema = text(64, (v) => (isValidCommit(v) ? null : 'inva
 export const mountPathSchema = text(limits.mountPath, checkMountPath);
 /** Credentials are kept exactly as typed (no trimming): a space is an error, not something to fix silently. */
 function credential(max: number) {
-  return z.string().superRefine((value, ctx) => {
+  return z.string().meta({ maxLength: max, pattern: '^\\S*$' }).superRefine((value, ctx) => {
     if (codePointLength(value) > max) return fail(ctx, 'too_long', max);
     if (hasWhitespaceOrControl(value)) fail(ctx, 'whitespace');
   });
@@ -122,17 +124,9 @@ export type CreateCodeSource = z.output<typeof createCodeSourceSchema>;
 export type CreateCodeSourceInput = z.input<typeof createCodeSourceSchema>;
 
 /** PUT /api/v1/codesources/{id} — partial: absent stays, `""` clears (or resets to the default). */
-export const updateCodeSourceSchema = z.strictObject({
-  DisplayName: displayNameSchema.optional(),
-  Description: descriptionSchema.optional(),
-  CodeRepo: codeRepoSchema.optional(),
-  CodeBranch: codeBranchSchema.optional(),
-  CodeCommit: codeCommitSchema.optional(),
-  CodeRepoUserName: codeRepoUserNameSchema.optional(),
-  CodeRepoAccessToken: codeRepoAccessTokenSchema.optional(),
-  MountPath: mountPathSchema.optional(),
-  CloneType: cloneTypeSchema.optional(),
-});
+export const updateCodeSourceSchema = createCodeSourceSchema
+  .omit({ WorkspaceId: true, Accessibility: true, ClientToken: true })
+  .partial();
 export type UpdateCodeSource = z.output<typeof updateCodeSourceSchema>;
 export type UpdateCodeSourceInput = z.input<typeof updateCodeSourceSchema>;
 
@@ -163,31 +157,42 @@ export const listCodeSourcesQuerySchema = z.strictObject({
 export type ListCodeSourcesQuery = z.output<typeof listCodeSourcesQuerySchema>;
 
 /** A code source as every route returns it. `CodeRepoAccessToken` is always "" — the token is write-only. */
-export interface CodeSource {
-  CodeSourceId: string;
-  WorkspaceId: string;
-  DisplayName: string;
-  Description: string;
-  CodeRepo: string;
-  CodeBranch: string;
-  CodeCommit: string;
-  CodeRepoUserName: string;
-  CodeRepoAccessToken: '';
-  HasCodeRepoAccessToken: boolean;
-  MountPath: string;
-  Accessibility: Accessibility;
-  CloneType: 0 | 1;
-  UserId: string;
-  UserName: string;
-  GmtCreateTime: string;
-  GmtModifyTime: string;
-}
+export const codeSourceSchema = z
+  .object({
+    CodeSourceId: z.string(),
+    WorkspaceId: z.string(),
+    DisplayName: z.string(),
+    Description: z.string(),
+    CodeRepo: z.string(),
+    CodeBranch: z.string(),
+    CodeCommit: z.string(),
+    CodeRepoUserName: z.string(),
+    CodeRepoAccessToken: z.literal('').meta({ description: 'Always empty: the token is write-only.' }),
+    HasCodeRepoAccessToken: z.boolean().meta({ description: 'Whether a token is stored (extension).' }),
+    MountPath: z.string(),
+    Accessibility: z.enum(ACCESSIBILITIES),
+    CloneType: z.union([z.literal(0), z.literal(1)]),
+    UserId: z.string(),
+    UserName: z.string().meta({ description: "The creator's user name (extension)." }),
+    GmtCreateTime: z.iso.datetime(),
+    GmtModifyTime: z.iso.datetime(),
+  })
+  .meta({ id: 'CodeSource' });
+export type CodeSource = z.output<typeof codeSourceSchema>;
 
-export interface ListCodeSourcesResponse {
-  CodeSources: CodeSource[];
-  TotalCount: number;
-  RequestId: string;
-}
+/** GET /api/v1/codesources/{CodeSourceId} — the item and the RequestId. */
+export const getCodeSourceResponseSchema = codeSourceSchema.extend({ RequestId: z.string() });
+
+/** GET /api/v1/codesources — one page and the total. */
+export const listCodeSourcesResponseSchema = z.object({
+  CodeSources: z.array(codeSourceSchema),
+  TotalCount: z.number().int().min(0),
+  RequestId: z.string(),
+});
+export type ListCodeSourcesResponse = z.output<typeof listCodeSourcesResponseSchema>;
+
+/** What every write of one code source answers. */
+export const codeSourceWriteResponseSchema = z.object({ CodeSourceId: z.string(), RequestId: z.string() });
 
 /** One field problem, as the API reports it and as the form shows it. */
 export interface FieldProblem {

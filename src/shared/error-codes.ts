@@ -1,3 +1,6 @@
+import type { z } from 'zod';
+import type { apiErrorBodySchema } from './api-routes';
+
 /**
  * Every `Code` the service can answer with, its HTTP status and what it means. The console translates errors by
  * `Code` (and by `Rule` for field errors), so nothing else may invent a code.
@@ -34,14 +37,7 @@ export const errorCodes = {
 export type ErrorCode = keyof typeof errorCodes;
 
 /** The error body every failing route answers with: PAI's shape plus `Field`/`Rule` for a field error. */
-export interface ApiErrorBody {
-  RequestId: string;
-  HostId: string;
-  Code: ErrorCode;
-  Message: string;
-  Field?: string;
-  Rule?: string;
-}
+export type ApiErrorBody = z.output<typeof apiErrorBodySchema>;
 
 /** Code for "code source not found", as PAI answers it. */
 export const CODE_SOURCE_NOT_FOUND = '201400002' satisfies ErrorCode;

@@ -3,12 +3,12 @@ import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter, useLocation } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
-import type { Workspace } from '@/lib/session.api';
+import { connectCsrfToken, type Workspace } from '@/lib/session.api';
 import { Providers } from '@/app/providers';
 
 /** A QueryClient per test, with retries off so a failure shows at once. */
 export function testQueryClient(): QueryClient {
-  return new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 0 }, mutations: { retry: false } } });
+  return connectCsrfToken(new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 0 }, mutations: { retry: false } } }));
 }
 
 let currentLocation = '';

@@ -10,6 +10,7 @@ import { openDatabase } from '@/server/db';
 import { createLogger } from '@/server/logger';
 import { applySeed, parseSeed } from '@/server/seed';
 import { SESSION_COOKIE } from '@/server/auth';
+import { assertDocumentedResponse } from './route-contract';
 import { TEST_USERS, testSeed, type TestUser } from './test-seed';
 
 /** The fixed key of test databases (tests only; production keys come from SECRET_KEY or DATA_DIR/secret.key). */
@@ -84,7 +85,9 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       }
-      return app.request(url, init);
+      const response = await app.request(url, init);
+      await assertDocumentedResponse(method, url, response);
+      return response;
     };
     return {
       authHeaders: auth,

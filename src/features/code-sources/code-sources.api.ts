@@ -1,11 +1,5 @@
-import { apiPaths } from '@/shared/api-paths';
-import type {
-  CodeSource,
-  CreateCodeSource,
-  ListCodeSourcesResponse,
-  UpdateCodeSource,
-} from '@/shared/code-source.schema';
-import { apiRequest } from '@/lib/api-client';
+import type { CreateCodeSourceInput, UpdateCodeSourceInput } from '@/shared/code-source.schema';
+import { callApi, type ApiInput, type ApiOutput } from '@/lib/api-client';
 import type { ListParams } from './list-params';
 
 /** What ListCodeSources is asked for: the list view plus the workspace and the caller (for "created by me"). */
@@ -15,12 +9,12 @@ export interface ListRequest extends ListParams {
 }
 
 /** The query string of ListCodeSources for a list view, in PAI's names. */
-export function toListQuery(request: ListRequest): Record<string, string | number | undefined> {
+export function toListQuery(request: ListRequest): ApiInput<'ListCodeSources'>['query'] {
   return {
     WorkspaceId: request.workspaceId,
     DisplayName: request.search.trim() === '' ? undefined : request.search.trim(),
-    PageNumber: request.page,
-    PageSize: request.pageSize,
+    PageNumber: String(request.page),
+    PageSize: String(request.pageSize),
     SortBy: request.sortBy,
     Order: request.order.toUpperCase(),
     Accessibility: request.visibility,
@@ -29,51 +23,44 @@ export function toListQuery(request: ListRequest): Record<string, string | numbe
 }
 
 /** GET /api/v1/codesources — one page. */
-export async function listCodeSources(request: ListRequest, signal?: AbortSignal): Promise<ListCodeSourcesResponse> {
-  const { data } = await apiRequest<ListCodeSourcesResponse>(apiPaths.codeSources, { query: toListQuery(request), signal });
-  return data;
+export async function listCodeSources(request: ListRequest, signal?: AbortSignal): Promise<ApiOutput<'ListCodeSources'>> {
+  return (await callApi('ListCodeSources', { query: toListQuery(request), signal })).data;
 }
 
 /** A code source with the ETag its writes must quote in If-Match. */
 export interface CodeSourceWithEtag {
-  codeSource: CodeSource;
+  codeSource: Omit<ApiOutput<'GetCodeSource'>, 'RequestId'>;
   etag: string | undefined;
 }
 
 /** GET /api/v1/codesources/{id} — one code source and its ETag. */
 export async function getCodeSource(id: string, signal?: AbortSignal): Promise<CodeSourceWithEtag> {
-  const { data, headers } = await apiRequest<CodeSource & { RequestId?: string }>(apiPaths.codeSource(id), { signal });
+  const { data, headers } = await callApi('GetCodeSource', { params: { CodeSourceId: id }, signal });
   const { RequestId: _requestId, ...codeSource } = data;
   return { codeSource, etag: headers.get('etag') ?? undefined };
 }
 
 /** POST /api/v1/codesources — create; the ClientToken makes a retry return the same id. */
-export async function createCodeSource(body: CreateCodeSource): Promise<{ CodeSourceId: string }> {
-  const { data } = await apiRequest<{ CodeSourceId: string }>(apiPaths.codeSources, { method: 'POST', body });
-  return data;
+export async function createCodeSource(body: CreateCodeSourceInput): Promise<ApiOutput<'CreateCodeSource'>> {
+  return (await callApi('CreateCodeSource', { body })).data;
 }
 
 /** PUT /api/v1/codesources/{id} — partial update guarded by If-Match. */
-export async function updateCodeSource(id: string, body: UpdateCodeSource, etag: string | undefined): Promise<{ CodeSourceId: string }> {
-  const { data } = await apiRequest<{ CodeSourceId: string }>(apiPaths.codeSource(id), {
-    method: 'PUT',
-    body,
-    headers: etag ? { 'if-match': etag } : undefined,
-  });
-  return data;
+export async function updateCodeSource(id: string, body: UpdateCodeSourceInput, etag: string | undefined): Promise<ApiOutput<'UpdateCodeSource'>> {
+  return (await callApi('UpdateCodeSource', { params: { CodeSourceId: id }, body, headers: { 'if-match': etag } })).data;
 }
 
 /** DELETE /api/v1/codesources/{id}. */
 export async function deleteCodeSource(id: string): Promise<void> {
-  await apiRequest(apiPaths.codeSource(id), { method: 'DELETE' });
+  await callApi('DeleteCodeSource', { params: { CodeSourceId: id } });
 }
 
 /** PUT /api/v1/codesources/{id}/publish — PRIVATE → PUBLIC (PAI's PublishCodeSource). */
 export async function publishCodeSource(id: string): Promise<void> {
-  await apiRequest(apiPaths.publish(id), { method: 'PUT' });
+  await callApi('PublishCodeSource', { params: { CodeSourceId: id } });
 }
 
 /** PUT /api/v1/codesources/{id}/unpublish — PUBLIC → PRIVATE (this project's extension). */
 export async function unpublishCodeSource(id: string): Promise<void> {
-  await apiRequest(apiPaths.unpublish(id), { method: 'PUT' });
+  await callApi('UnpublishCodeSource', { params: { CodeSourceId: id } });
 }

@@ -7,6 +7,7 @@ export const en = {
   'header.workspace': 'Workspace',
   'header.language': 'Language',
   'header.userMenu': 'User menu: {name}',
+  'header.apiReference': 'API reference',
   'header.signOut': 'Sign out',
   'role.owner': 'Owner',
   'role.admin': 'Admin',

@@ -9,6 +9,7 @@ export const zhCN: Record<MessageKey, string> = {
   'header.workspace': '工作空间',
   'header.language': '语言',
   'header.userMenu': '用户菜单：{name}',
+  'header.apiReference': 'API 参考',
   'header.signOut': '退出登录',
   'role.owner': '所有者',
   'role.admin': '管理员',

@@ -1,0 +1,237 @@
+import type { RouteConfig } from '@hono/zod-openapi';
+import { z } from 'zod';
+import { endpoints, CSRF_HEADER } from './api-paths';
+import {
+  codeSourceWriteResponseSchema,
+  createCodeSourceSchema,
+  getCodeSourceResponseSchema,
+  listCodeSourcesQuerySchema,
+  listCodeSourcesResponseSchema,
+  updateCodeSourceSchema,
+} from './code-source.schema';
+import { errorCodes } from './error-codes';
+import { currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema, signInSchema } from './session.schema';
+
+/**
+ * THE route table: every route of the service, declared once — method and path (from `endpoints`), request
+ * schemas, every response with its status and schema. The server binds handlers to it (`@hono/zod-openapi`), the
+ * OpenAPI document is generated from it, the console's API client takes its types from it and the tests check
+ * every response against it.
+ */
+
+/** PAI's error body, plus `Field`/`Rule` for a field error. */
+export const apiErrorBodySchema = z
+  .object({
+    RequestId: z.string(),
+    HostId: z.string(),
+    Code: z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
+    Message: z.string(),
+    Field: z.string().optional().meta({ description: 'The parameter at fault (extension).' }),
+    Rule: z.string().optional().meta({ description: 'Which rule it broke, e.g. too_long (extension).' }),
+  })
+  .meta({ id: 'Error' });
+
+/** Names of the security schemes in the OpenAPI document. */
+export const securitySchemes = {
+  ACS3: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description:
+      'ACS3-HMAC-SHA256, as Alibaba Cloud\'s @alicloud/openapi-client signs requests with an AccessKey pair: ' +
+      '`ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=…,Signature=…`, with x-acs-date, ' +
+      'x-acs-signature-nonce (once), x-acs-content-sha256, x-acs-action and x-acs-version signed.',
+  },
+  Session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'cc_session',
+    description: 'The console\'s HttpOnly session cookie, set by CreateSession.',
+  },
+  Csrf: {
+    type: 'apiKey',
+    in: 'header',
+    name: CSRF_HEADER,
+    description: 'With the session cookie, every POST, PUT and DELETE carries the CsrfToken that the session answers.',
+  },
+} as const;
+
+type SecurityRequirement = Partial<Record<keyof typeof securitySchemes, string[]>>;
+/** Reads: signed, or a console session. Writes: signed, or a session with its CSRF token. */
+const read: SecurityRequirement[] = [{ ACS3: [] }, { Session: [] }];
+const write: SecurityRequirement[] = [{ ACS3: [] }, { Session: [], Csrf: [] }];
+
+const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const errorDescriptions = {
+  400: 'A parameter is missing or breaks a rule (`Field`, `Rule`), or the signature is wrong',
+  401: 'Not signed in and not signed',
+  403: 'Not a member of the workspace, the role does not allow it, or a CSRF check failed',
+  404: 'No such code source, or not visible to the caller',
+  405: 'The path does not take this method',
+  409: 'The name is taken in the workspace, or the ClientToken was used with another body',
+  412: 'If-Match does not match the current ETag',
+  413: 'The body is larger than 64 KiB',
+  415: 'The body is not application/json',
+  429: 'Too many failed sign-ins; see Retry-After',
+  500: 'An unexpected fault; the RequestId identifies it in the server log',
+} as const;
+/** The error responses of a route: the statuses given, and the 500 any route may answer. */
+function errors<S extends keyof typeof errorDescriptions>(...statuses: S[]) {
+  return Object.fromEntries([...statuses, 500 as const].map((s) => [s, json(apiErrorBodySchema, errorDescriptions[s])])) as {
+    [K in S | 500]: ReturnType<typeof json<typeof apiErrorBodySchema>>;
+  };
+}
+
+const etagHeader = z.object({ ETag: z.string().meta({ description: 'The version, for If-Match: "v<n>"' }) });
+const codeSourceIdParams = z.object({
+  CodeSourceId: z.string().meta({ description: 'The code source id, e.g. code-20260101000000-abcdefabcdef' }),
+});
+const ifMatchHeaders = z.object({
+  'if-match': z.string().optional().meta({ description: 'The ETag last read; a stale one answers 412 (extension).' }),
+});
+/** Body-less operations take no body, or an empty JSON object. */
+const emptyBody = { required: false, content: { 'application/json': { schema: z.strictObject({}) } } };
+const written = (description: string) => ({ ...json(codeSourceWriteResponseSchema, description), headers: etagHeader });
+
+/** Helps TypeScript keep each route's literal types while checking it is a route. */
+const route = <const R extends RouteConfig>(r: R): R => r;
+
+export const routes = {
+  CreateCodeSource: route({
+    ...endpoints.CreateCodeSource,
+    operationId: 'CreateCodeSource',
+    tags: ['PAI CodeSource'],
+    summary: 'Create a code source',
+    description: 'PAI\'s CreateCodeSource. `ClientToken` (extension) makes a retry within 7 days return the same id.',
+    security: write,
+    request: { body: { required: true, content: { 'application/json': { schema: createCodeSourceSchema } } } },
+    responses: { 200: written('Created'), ...errors(400, 401, 403, 409, 413, 415) },
+  }),
+  ListCodeSources: route({
+    ...endpoints.ListCodeSources,
+    operationId: 'ListCodeSources',
+    tags: ['PAI CodeSource'],
+    summary: 'List the code sources of a workspace',
+    description: 'PAI\'s ListCodeSources. `Accessibility` and `UserId` filters are extensions.',
+    security: read,
+    request: { query: listCodeSourcesQuerySchema },
+    responses: { 200: json(listCodeSourcesResponseSchema, 'One page'), ...errors(400, 401, 403) },
+  }),
+  GetCodeSource: route({
+    ...endpoints.GetCodeSource,
+    operationId: 'GetCodeSource',
+    tags: ['PAI CodeSource'],
+    summary: 'Get one code source',
+    security: read,
+    request: { params: codeSourceIdParams },
+    responses: { 200: { ...json(getCodeSourceResponseSchema, 'The code source'), headers: etagHeader }, ...errors(401, 404) },
+  }),
+  UpdateCodeSource: route({
+    ...endpoints.UpdateCodeSource,
+    operationId: 'UpdateCodeSource',
+    tags: ['PAI CodeSource'],
+    summary: 'Change fields of a code source',
+    description: 'Partial: an absent field stays, "" clears it (or resets it to its default).',
+    security: write,
+    request: {
+      params: codeSourceIdParams,
+      headers: ifMatchHeaders,
+      body: { required: true, content: { 'application/json': { schema: updateCodeSourceSchema } } },
+    },
+    responses: { 200: written('Updated'), ...errors(400, 401, 403, 404, 409, 412, 413, 415) },
+  }),
+  DeleteCodeSource: route({
+    ...endpoints.DeleteCodeSource,
+    operationId: 'DeleteCodeSource',
+    tags: ['PAI CodeSource'],
+    summary: 'Delete a code source',
+    security: write,
+    request: { params: codeSourceIdParams, headers: ifMatchHeaders, body: emptyBody },
+    responses: { 200: json(codeSourceWriteResponseSchema, 'Deleted'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  PublishCodeSource: route({
+    ...endpoints.PublishCodeSource,
+    operationId: 'PublishCodeSource',
+    tags: ['PAI CodeSource'],
+    summary: 'Make a code source PUBLIC',
+    security: write,
+    request: { params: codeSourceIdParams, headers: ifMatchHeaders, body: emptyBody },
+    responses: { 200: written('Now PUBLIC'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  UnpublishCodeSource: route({
+    ...endpoints.UnpublishCodeSource,
+    operationId: 'UnpublishCodeSource',
+    tags: ['Extensions'],
+    summary: 'Make a code source PRIVATE again',
+    security: write,
+    request: { params: codeSourceIdParams, headers: ifMatchHeaders, body: emptyBody },
+    responses: { 200: written('Now PRIVATE'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  GetSession: route({
+    ...endpoints.GetSession,
+    operationId: 'GetSession',
+    tags: ['Extensions'],
+    summary: 'Who is signed in in this browser',
+    security: [],
+    responses: { 200: json(sessionInfoSchema, 'The session, or SignedIn: false'), ...errors() },
+  }),
+  CreateSession: route({
+    ...endpoints.CreateSession,
+    operationId: 'CreateSession',
+    tags: ['Extensions'],
+    summary: 'Sign in with user name and password',
+    description: 'Sets the session cookie; replaces a session the browser already has.',
+    security: [],
+    request: { body: { required: true, content: { 'application/json': { schema: signInSchema } } } },
+    responses: { 200: json(sessionInfoSchema, 'Signed in'), ...errors(400, 401, 403, 413, 415, 429) },
+  }),
+  DeleteSession: route({
+    ...endpoints.DeleteSession,
+    operationId: 'DeleteSession',
+    tags: ['Extensions'],
+    summary: 'Sign out',
+    security: [],
+    responses: { 200: json(sessionInfoSchema, 'Signed out'), ...errors(403) },
+  }),
+  GetCurrentUser: route({
+    ...endpoints.GetCurrentUser,
+    operationId: 'GetCurrentUser',
+    tags: ['Extensions'],
+    summary: 'The caller',
+    security: read,
+    responses: { 200: json(currentUserSchema, 'The caller'), ...errors(401) },
+  }),
+  ListWorkspaces: route({
+    ...endpoints.ListWorkspaces,
+    operationId: 'ListWorkspaces',
+    tags: ['Extensions'],
+    summary: "The caller's workspaces and roles",
+    security: read,
+    responses: { 200: json(listWorkspacesResponseSchema, 'The workspaces'), ...errors(401) },
+  }),
+  GetOpenApiDocument: route({
+    ...endpoints.GetOpenApiDocument,
+    operationId: 'GetOpenApiDocument',
+    tags: ['Extensions'],
+    summary: 'This document (OpenAPI 3.1)',
+    security: [],
+    responses: { 200: json(z.looseObject({ openapi: z.string() }), 'The OpenAPI document'), ...errors() },
+  }),
+  GetApiReference: route({
+    ...endpoints.GetApiReference,
+    operationId: 'GetApiReference',
+    tags: ['Extensions'],
+    summary: 'This document rendered as a page',
+    security: [],
+    responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } }, ...errors() },
+  }),
+  CheckHealth: route({
+    ...endpoints.CheckHealth,
+    operationId: 'CheckHealth',
+    tags: ['Extensions'],
+    summary: 'Liveness: the process answers and the database is readable',
+    security: [],
+    responses: { 200: json(z.object({ Status: z.literal('ok'), RequestId: z.string() }), 'Healthy'), ...errors() },
+  }),
+} as const;
+export type Routes = typeof routes;
