@@ -155,3 +155,28 @@ describe('the list: what the table asks the server, and what the URL says', () =
     expect(screen.getAllByRole('button', { name: /Create Code Configuration/ }).length).toBeGreaterThan(0);
   });
 });
+
+describe('the search box keeps what is typed', () => {
+  it('keeps every character when each key comes just after the debounce (one key every 310 ms)', async () => {
+    const { requests } = stubList();
+    renderPage();
+    await screen.findByRole('link', { name: 'repo-1' });
+    const user = userEvent.setup({ delay: 310 });
+    const box = screen.getByRole('searchbox', { name: 'Search by name' });
+    await user.type(box, 'seed-public');
+    expect(box).toHaveValue('seed-public');
+    await waitFor(() => expect(currentUrl().searchParams.get('q')).toBe('seed-public'));
+    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'seed-public' }));
+    expect(box).toHaveValue('seed-public');
+  }, 20_000);
+
+  it('follows a URL change that did not come from the box ("clear search")', async () => {
+    stubList();
+    const user = renderPage('/code-sources?workspace=2001&q=nothing');
+    const box = screen.getByRole('searchbox', { name: 'Search by name' });
+    expect(box).toHaveValue('nothing');
+    await user.click(await screen.findByRole('button', { name: 'Clear search and filters' }));
+    await waitFor(() => expect(box).toHaveValue(''));
+    expect(currentUrl().searchParams.get('q')).toBeNull();
+  });
+});
