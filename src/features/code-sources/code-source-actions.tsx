@@ -10,11 +10,11 @@ import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
 
 /** Make public / make private / delete, each with its confirmation and toast. */
-export function useCodeSourceActions(workspaceId: string) {
+export function useCodeSourceActions() {
   const { confirm, message } = useFeedback();
   const { t } = useI18n();
-  const setVisibility = useSetVisibility(workspaceId);
-  const remove = useDeleteCodeSource(workspaceId);
+  const setVisibility = useSetVisibility();
+  const remove = useDeleteCodeSource();
 
   // Both directions are confirmed: making it private can break other members' training jobs.
   const confirmVisibility = (item: CodeSource, visibility: 'PUBLIC' | 'PRIVATE') => {
@@ -25,7 +25,7 @@ export function useCodeSourceActions(workspaceId: string) {
       okText: t(`${key}.ok`),
       cancelText: t('common.cancel'),
       onOk: () =>
-        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility }).then(
+        setVisibility.mutateAsync({ item, visibility }).then(
           () => void message.success(t(`${key}.done`, { name: item.DisplayName })),
           (error: unknown) => void message.error(errorText(error, t)),
         ),
@@ -42,7 +42,7 @@ export function useCodeSourceActions(workspaceId: string) {
       danger: true,
       cancelText: t('common.cancel'),
       onOk: () =>
-        remove.mutateAsync(item.CodeSourceId).then(
+        remove.mutateAsync(item).then(
           () => {
             void message.success(t('delete.done', { name: item.DisplayName }));
             onDeleted?.();
@@ -51,7 +51,10 @@ export function useCodeSourceActions(workspaceId: string) {
         ),
     });
 
-  return { makePublic, makePrivate, confirmDelete };
+  /** From the moment its delete is sent, a code source's details must not be fetched again (they would be a 404). */
+  const isDeleting = (id: string) => remove.variables?.CodeSourceId === id && (remove.isPending || remove.isSuccess);
+
+  return { makePublic, makePrivate, confirmDelete, isDeleting };
 }
 
 export interface RowActionsProps {

@@ -17,7 +17,7 @@ import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
 import { codeSourceListQuery } from './code-sources.queries';
 import type { FormTarget } from './code-source-form-drawer';
-import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, searchAsStored, writeListParams, type ListParams } from './list-params';
+import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, searchAsStored, URL_KEYS, writeListParams, type ListParams } from './list-params';
 import { canCreateIn } from './permissions';
 
 const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
@@ -44,7 +44,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const params = useMemo(() => parseListParams(searchParams), [searchParams]);
   const [formTarget, setFormTarget] = useState<FormTarget | undefined>();
   const [highlightId, setHighlightId] = useState<string | undefined>();
-  const actions = useCodeSourceActions(workspaceId);
+  const actions = useCodeSourceActions();
   const canCreate = canCreateIn(workspace);
 
   const setParams = (patch: Partial<ListParams>, options: { replace?: boolean } = {}) =>
@@ -78,6 +78,18 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const listSearch = searchParams.toString();
   const detailsHref = (id: string) => `/code-sources/${encodeURIComponent(id)}${listSearch ? `?${listSearch}` : ''}`;
   const closeDetails = () => navigate(`/code-sources${listSearch ? `?${listSearch}` : ''}`);
+  // A details link naming another workspace than the item's: the item's own workspace is the one shown (switcher,
+  // roles, list), so the URL is corrected in place rather than showing it under the wrong workspace.
+  const showInWorkspace = (itemWorkspaceId: string) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set(URL_KEYS.workspace, itemWorkspaceId);
+        next.delete(URL_KEYS.page);
+        return next;
+      },
+      { replace: true },
+    );
 
   const columns = useMemo(
     () =>
@@ -248,7 +260,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           />
         </Suspense>
       )}
-      {codeSourceId && workspace && (
+      {codeSourceId && (
         <Suspense fallback={null}>
           <CodeSourceDetailsDrawer
             id={codeSourceId}
@@ -256,6 +268,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             workspace={workspace}
             userId={userId}
             onClose={closeDetails}
+            onOtherWorkspace={showInWorkspace}
             onEdit={(item) => setFormTarget({ kind: 'edit', id: item.CodeSourceId, name: item.DisplayName })}
             onDuplicate={(item) => setFormTarget({ kind: 'duplicate', source: item })}
           />
