@@ -1,11 +1,12 @@
 import { DownOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Space, Tooltip, type MenuProps } from 'antd';
+import { Button, Dropdown, Space, type MenuProps } from 'antd';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
+import { ReasonedButton } from '@/components/reasoned-button';
 import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
 
@@ -67,7 +68,7 @@ export interface RowActionsProps {
   actions: ReturnType<typeof useCodeSourceActions>;
 }
 
-/** A row's actions: what the role cannot do is disabled with the reason on hover; a guest sees only "Details". */
+/** A row's actions: what the role cannot do is disabled, with the reason in words in the menu; a guest sees only "Details". */
 export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDuplicate, actions }: RowActionsProps) {
   const { t } = useI18n();
   const can = abilitiesFor(item, workspace, userId);
@@ -79,21 +80,26 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
     );
   }
   const reason = can.manage.reason ? t(can.manage.reason) : undefined;
+  const duplicateReason = can.duplicate.reason ? t(can.duplicate.reason) : undefined;
+  // Why an action is disabled is said in words inside the menu, not only on hover: keyboard users cannot hover, and
+  // cannot focus a disabled control. The disabled items point at it (aria-describedby) for screen readers.
+  const reasonId = `actions-reason-${item.CodeSourceId}`;
+  const reasons = [...new Set([duplicateReason, reason].filter((r): r is string => r !== undefined))];
+  const describedBy = (allowed: boolean) => (allowed ? undefined : { 'aria-describedby': reasonId });
   const isPublic = item.Accessibility === 'PUBLIC';
   const items: MenuProps['items'] = [
     {
       key: 'duplicate',
       label: t('action.duplicate'),
       disabled: !can.duplicate.allowed,
-      title: can.duplicate.reason ? t(can.duplicate.reason) : undefined,
+      ...describedBy(can.duplicate.allowed),
       onClick: () => onDuplicate(item),
     },
     {
       key: 'visibility',
       label: isPublic ? t('action.makePrivate') : t('action.makePublic'),
       disabled: !can.manage.allowed,
-      title: reason,
-      extra: reason ? <span className="menu-reason">{reason}</span> : undefined,
+      ...describedBy(can.manage.allowed),
       onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
     },
     { type: 'divider' },
@@ -102,17 +108,29 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       label: t('action.delete'),
       danger: can.manage.allowed,
       disabled: !can.manage.allowed,
-      title: reason,
+      ...describedBy(can.manage.allowed),
       onClick: () => void actions.confirmDelete(item),
     },
+    ...(reasons.length > 0
+      ? [
+          { type: 'divider' as const },
+          {
+            key: 'reason',
+            type: 'group' as const,
+            label: (
+              <span id={reasonId} className="menu-reason">
+                {reasons.join(' · ')}
+              </span>
+            ),
+          },
+        ]
+      : []),
   ];
   return (
     <Space size={0} wrap={false}>
-      <Tooltip title={reason}>
-        <Button type="link" size="small" disabled={!can.manage.allowed} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
-          {t('action.edit')}
-        </Button>
-      </Tooltip>
+      <ReasonedButton type="link" size="small" reason={reason} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
+        {t('action.edit')}
+      </ReasonedButton>
       <Dropdown menu={{ items }} trigger={['click']} autoFocus>
         <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
           {t('action.more')} <DownOutlined aria-hidden />
