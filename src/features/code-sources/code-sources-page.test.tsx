@@ -72,7 +72,7 @@ describe('the list: what the table asks the server, and what the URL says', () =
       await waitFor(() => expect(lastListQuery(requests, firstPage)).toMatchObject({ SortBy: sortBy, Order: 'DESC' }));
     }
     expect(screen.getByRole('columnheader', { name: /^Git Address/ })).not.toHaveAttribute('aria-sort');
-  });
+  }, 90_000);
 
   it('pages forward and changes the page size; the URL follows', async () => {
     const { requests } = stubList();
@@ -170,7 +170,7 @@ describe('the search box keeps what is typed', () => {
     await waitFor(() => expect(currentUrl().searchParams.get('q')).toBe('seed-public'));
     await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'seed-public' }));
     expect(box).toHaveValue('seed-public');
-  }, 20_000);
+  }, 90_000);
 
   it('follows a URL change that did not come from the box ("clear search")', async () => {
     stubList();
