@@ -28,6 +28,8 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: MAIN.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
     { WorkspaceId: PAGING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
     { WorkspaceId: PAGING.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    // A developer in one workspace and an admin in the other: a details link naming the wrong one must not lend its role.
+    { WorkspaceId: PAGING.id, UserId: USERS.dev2.UserId, Roles: ['PAI.WorkspaceAdmin'] },
   ],
   codeSources: [
     { UserId: USERS.dev.UserId, WorkspaceId: MAIN.id, DisplayName: 'shared-public', Description: 'Shared training scripts', CodeRepo: repo('shared'), Accessibility: 'PUBLIC' },

@@ -1,7 +1,7 @@
-import { expect, test } from './fixtures';
+import { expect, expectAccessible, test } from './fixtures';
 import { MAIN, USERS } from './e2e-seed';
 
-test('keyboard only: sign in, search, open details, close them', async ({ page, shot }) => {
+test('keyboard only: sign in, search, open details, close them, read why an action is disabled', async ({ page, shot }) => {
   await page.goto(`/code-sources?workspace=${MAIN.id}`);
   // The user name field has focus on arrival.
   await expect(page.getByLabel('User name')).toBeFocused();
@@ -53,4 +53,39 @@ test('keyboard only: sign in, search, open details, close them', async ({ page, 
   await expect(header).toHaveAttribute('aria-sort', 'ascending');
   await page.keyboard.press(' ');
   await expect(header).toHaveAttribute('aria-sort', 'descending');
+
+  // A colleague's code source: what the developer cannot do is disabled, and the menu says why in words
+  // (a tooltip on a disabled control is out of a keyboard user's reach).
+  await search.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('admin-public');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/q=admin-public/);
+  // Edit is disabled yet reachable: on focus it says why, in view and as its description.
+  const edit = page.getByRole('button', { name: 'Edit admin-public' });
+  await expect(edit).toBeDisabled();
+  const reason = 'Only its creator or a workspace admin can change this';
+  await edit.focus();
+  await expect(edit).toBeFocused();
+  await expect(edit).toHaveAccessibleDescription(new RegExp(`^${reason}`));
+  await expect(page.getByRole('tooltip', { name: reason })).toBeVisible();
+  await shot('keyboard-edit-reason');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('form', { name: 'Edit Code Configuration' })).toHaveCount(0);
+  const colleagues = page.getByRole('button', { name: 'More actions for admin-public' });
+  await colleagues.focus();
+  await page.keyboard.press('Enter');
+  const menu = page.getByRole('menu');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByText(reason)).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: 'Duplicate' })).toBeFocused();
+  for (const name of ['Make private', 'Delete']) {
+    const item = menu.getByRole('menuitem', { name });
+    await expect(item).toHaveAttribute('aria-disabled', 'true');
+    await expect(item).toHaveAccessibleDescription(reason);
+  }
+  await expectAccessible(page, 'row menu with disabled actions');
+  await shot('keyboard-disabled-reason');
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
 });

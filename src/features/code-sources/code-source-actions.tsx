@@ -1,20 +1,21 @@
 import { DownOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Space, Tooltip, type MenuProps } from 'antd';
+import { Button, Dropdown, Space, type MenuProps } from 'antd';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
+import { ReasonedButton } from '@/components/reasoned-button';
 import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
 
 /** Make public / make private / delete, each with its confirmation and toast. */
-export function useCodeSourceActions(workspaceId: string) {
+export function useCodeSourceActions() {
   const { confirm, message } = useFeedback();
   const { t } = useI18n();
-  const setVisibility = useSetVisibility(workspaceId);
-  const remove = useDeleteCodeSource(workspaceId);
+  const setVisibility = useSetVisibility();
+  const remove = useDeleteCodeSource();
 
   // Both directions are confirmed: making it private can break other members' training jobs.
   const confirmVisibility = (item: CodeSource, visibility: 'PUBLIC' | 'PRIVATE') => {
@@ -25,7 +26,7 @@ export function useCodeSourceActions(workspaceId: string) {
       okText: t(`${key}.ok`),
       cancelText: t('common.cancel'),
       onOk: () =>
-        setVisibility.mutateAsync({ id: item.CodeSourceId, visibility }).then(
+        setVisibility.mutateAsync({ item, visibility }).then(
           () => void message.success(t(`${key}.done`, { name: item.DisplayName })),
           (error: unknown) => void message.error(errorText(error, t)),
         ),
@@ -42,7 +43,7 @@ export function useCodeSourceActions(workspaceId: string) {
       danger: true,
       cancelText: t('common.cancel'),
       onOk: () =>
-        remove.mutateAsync(item.CodeSourceId).then(
+        remove.mutateAsync(item).then(
           () => {
             void message.success(t('delete.done', { name: item.DisplayName }));
             onDeleted?.();
@@ -51,7 +52,10 @@ export function useCodeSourceActions(workspaceId: string) {
         ),
     });
 
-  return { makePublic, makePrivate, confirmDelete };
+  /** From the moment its delete is sent, a code source's details must not be fetched again (they would be a 404). */
+  const isDeleting = (id: string) => remove.variables?.CodeSourceId === id && (remove.isPending || remove.isSuccess);
+
+  return { makePublic, makePrivate, confirmDelete, isDeleting };
 }
 
 export interface RowActionsProps {
@@ -64,7 +68,7 @@ export interface RowActionsProps {
   actions: ReturnType<typeof useCodeSourceActions>;
 }
 
-/** A row's actions: what the role cannot do is disabled with the reason on hover; a guest sees only "Details". */
+/** A row's actions: what the role cannot do is disabled, with the reason in words in the menu; a guest sees only "Details". */
 export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDuplicate, actions }: RowActionsProps) {
   const { t } = useI18n();
   const can = abilitiesFor(item, workspace, userId);
@@ -76,21 +80,26 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
     );
   }
   const reason = can.manage.reason ? t(can.manage.reason) : undefined;
+  const duplicateReason = can.duplicate.reason ? t(can.duplicate.reason) : undefined;
+  // Why an action is disabled is said in words inside the menu, not only on hover: keyboard users cannot hover, and
+  // cannot focus a disabled control. The disabled items point at it (aria-describedby) for screen readers.
+  const reasonId = `actions-reason-${item.CodeSourceId}`;
+  const reasons = [...new Set([duplicateReason, reason].filter((r): r is string => r !== undefined))];
+  const describedBy = (allowed: boolean) => (allowed ? undefined : { 'aria-describedby': reasonId });
   const isPublic = item.Accessibility === 'PUBLIC';
   const items: MenuProps['items'] = [
     {
       key: 'duplicate',
       label: t('action.duplicate'),
       disabled: !can.duplicate.allowed,
-      title: can.duplicate.reason ? t(can.duplicate.reason) : undefined,
+      ...describedBy(can.duplicate.allowed),
       onClick: () => onDuplicate(item),
     },
     {
       key: 'visibility',
       label: isPublic ? t('action.makePrivate') : t('action.makePublic'),
       disabled: !can.manage.allowed,
-      title: reason,
-      extra: reason ? <span className="menu-reason">{reason}</span> : undefined,
+      ...describedBy(can.manage.allowed),
       onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
     },
     { type: 'divider' },
@@ -99,17 +108,29 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       label: t('action.delete'),
       danger: can.manage.allowed,
       disabled: !can.manage.allowed,
-      title: reason,
+      ...describedBy(can.manage.allowed),
       onClick: () => void actions.confirmDelete(item),
     },
+    ...(reasons.length > 0
+      ? [
+          { type: 'divider' as const },
+          {
+            key: 'reason',
+            type: 'group' as const,
+            label: (
+              <span id={reasonId} className="menu-reason">
+                {reasons.join(' · ')}
+              </span>
+            ),
+          },
+        ]
+      : []),
   ];
   return (
     <Space size={0} wrap={false}>
-      <Tooltip title={reason}>
-        <Button type="link" size="small" disabled={!can.manage.allowed} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
-          {t('action.edit')}
-        </Button>
-      </Tooltip>
+      <ReasonedButton type="link" size="small" reason={reason} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
+        {t('action.edit')}
+      </ReasonedButton>
       <Dropdown menu={{ items }} trigger={['click']} autoFocus>
         <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
           {t('action.more')} <DownOutlined aria-hidden />

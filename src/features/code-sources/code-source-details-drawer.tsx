@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useEffect, useEffectEvent } from 'react';
 import { Button, Descriptions, Drawer, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
@@ -19,6 +20,8 @@ export interface CodeSourceDetailsDrawerProps {
   workspace: Workspace | undefined;
   userId: string | undefined;
   onClose: () => void;
+  /** The item belongs to another workspace than `workspaceId` (a link naming the wrong one): show it there instead. */
+  onOtherWorkspace: (workspaceId: string) => void;
   onEdit: (item: CodeSource) => void;
   onDuplicate: (item: CodeSource) => void;
 }
@@ -30,11 +33,18 @@ export function trainingJobSnippet(item: CodeSource): string {
 }
 
 /** The details drawer, at its own URL. Loaded lazily. */
-export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, userId, onClose, onEdit, onDuplicate }: CodeSourceDetailsDrawerProps) {
+export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, userId, onClose, onOtherWorkspace, onEdit, onDuplicate }: CodeSourceDetailsDrawerProps) {
   const { t } = useI18n();
-  const detail = useQuery(codeSourceDetailQuery(workspaceId, id));
-  const actions = useCodeSourceActions(workspaceId);
-  const item = detail.data?.codeSource;
+  const actions = useCodeSourceActions();
+  const detail = useQuery({ ...codeSourceDetailQuery(workspaceId, id), enabled: !actions.isDeleting(id) });
+  const loaded = detail.data?.codeSource;
+  // Only the item's own workspace decides what is shown and allowed; under another one nothing of it is shown.
+  const elsewhere = loaded && loaded.WorkspaceId !== workspaceId ? loaded.WorkspaceId : undefined;
+  const item = elsewhere ? undefined : loaded;
+  const moveTo = useEffectEvent((other: string) => onOtherWorkspace(other));
+  useEffect(() => {
+    if (elsewhere) moveTo(elsewhere);
+  }, [elsewhere]);
   const can = item ? abilitiesFor(item, workspace, userId) : undefined;
   const reason = can?.manage.reason ? t(can.manage.reason) : undefined;
   const readOnly = can ? !can.manage.allowed && !can.duplicate.allowed : true;
@@ -69,7 +79,7 @@ export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, us
 
   return (
     <Drawer open title={<span className="drawer-title">{item?.DisplayName ?? t('details.title')}</span>} size={640} onClose={onClose} footer={footer} destroyOnHidden>
-      {detail.isPending ? (
+      {detail.isPending || elsewhere ? (
         <Skeleton active paragraph={{ rows: 12 }} />
       ) : detail.isError ? (
         detail.error instanceof ApiError && detail.error.status === 404 ? (

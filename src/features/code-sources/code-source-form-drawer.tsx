@@ -84,15 +84,15 @@ function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onDi
       tokenNotCopied={tokenNotCopied}
       onDirtyChange={onDirtyChange}
       isSubmitting={create.isPending}
-      serverError={create.error ?? undefined}
       onCancel={onCancel}
-      onSubmit={(values) => {
+      onSubmit={(values, { showServerError }) => {
         if (create.isPending) return;
         create.mutate(createPayload(values, workspaceId, clientToken), {
           onSuccess: (data) => {
             void message.success(t('toast.created', { name: values.DisplayName }));
             onSaved(data.CodeSourceId);
           },
+          onError: showServerError,
         });
       }}
     />
@@ -118,13 +118,12 @@ function EditCodeSource({ id, workspaceId, onCancel, onDirtyChange, onSaved }: {
       onDirtyChange={onDirtyChange}
       hasToken={codeSource.HasCodeRepoAccessToken}
       isSubmitting={update.isPending}
-      serverError={update.error ?? undefined}
       onCancel={onCancel}
       onReloadConflict={() => {
         update.reset();
         void detail.refetch();
       }}
-      onSubmit={(values, { removeToken }) => {
+      onSubmit={(values, { removeToken, showServerError }) => {
         const body = updatePayload(initial, values, removeToken);
         if (Object.keys(body).length === 0) {
           void message.info(t('toast.noChanges'));
@@ -138,6 +137,7 @@ function EditCodeSource({ id, workspaceId, onCancel, onDirtyChange, onSaved }: {
               void message.success(t('toast.saved', { name: values.DisplayName }));
               onSaved(id);
             },
+            onError: showServerError,
           },
         );
       }}

@@ -345,3 +345,47 @@ describe('duplicate', () => {
     expect(body).not.toHaveProperty('CodeRepoAccessToken');
   });
 });
+
+describe('the pure form, field by field from its descriptors', () => {
+  it('renders every descriptor with its label and help, and counts the name in code points', async () => {
+    const { CodeSourceForm } = await import('./code-source-form');
+    const { FORM_FIELD_DESCRIPTORS, emptyFormValues } = await import('./form-values');
+    const { en } = await import('@/lib/i18n/en');
+    renderConsole(<CodeSourceForm mode="create" defaultValues={emptyFormValues} onSubmit={() => {}} onCancel={() => {}} isSubmitting={false} />);
+    for (const field of FORM_FIELD_DESCRIPTORS) {
+      // Advanced fields are rendered folded away (hidden until "Advanced" is opened).
+      const hidden = 'advanced' in field && field.advanced;
+      const control = field.input === 'choice' ? screen.getByRole('radiogroup', { name: en[field.label], hidden }) : screen.getByLabelText(en[field.label]);
+      expect(control).toHaveAttribute('id', `code-source-${field.name}`);
+      if ('help' in field) expect(screen.getByText(en[field.help])).toBeInTheDocument();
+    }
+    await userEvent.setup().type(screen.getByLabelText('Name'), '名前-𝔘');
+    // Four code points (the last is two UTF-16 units).
+    expect(screen.getByText('4 / 128')).toBeInTheDocument();
+  });
+
+  it('puts a server field error handed over by the mutation\'s onError on its field, and any other above the form', async () => {
+    const { CodeSourceForm } = await import('./code-source-form');
+    const { emptyFormValues } = await import('./form-values');
+    const { ApiError } = await import('@/lib/api-client');
+    let next: unknown = new ApiError(400, { Code: 'InvalidParameter', Message: 'bad', Field: 'CodeBranch', Rule: 'invalid_branch', RequestId: 'r1' });
+    const user = userEvent.setup();
+    renderConsole(
+      <CodeSourceForm
+        mode="create"
+        defaultValues={{ ...emptyFormValues, DisplayName: 'n', CodeRepo: 'https://github.com/org/n.git' }}
+        onSubmit={(_values, { showServerError }) => showServerError(next)}
+        onCancel={() => {}}
+        isSubmitting={false}
+      />,
+    );
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    expect(await problemOf('Code Branch')).toBe('Not a valid Git branch name');
+    expect(screen.getByLabelText('Code Branch')).toHaveFocus();
+    expect(screen.queryByRole('alert')).toBeNull();
+    next = new ApiError(500, { Code: 'InternalError', Message: 'x', RequestId: 'req-500' });
+    await user.click(screen.getByRole('button', { name: 'Create' }));
+    const alert = await screen.findByRole('alert');
+    expect(within(alert).getByText('req-500')).toBeInTheDocument();
+  });
+});

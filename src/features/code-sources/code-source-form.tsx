@@ -1,23 +1,26 @@
-import { Alert, Button, Collapse, Form, Input, Radio, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Collapse, Form, Space, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
-import { Controller, useForm, type FieldPath } from 'react-hook-form';
+import { useForm, type FieldPath } from 'react-hook-form';
 import { ApiError } from '@/lib/api-client';
-import { errorText, ruleText } from '@/lib/i18n/error-text';
+import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { FormField } from '@/components/form-field';
 import { isValidCommit } from '@/shared/git';
-import { codeSourceFormResolver, FORM_FIELDS, type CodeSourceFormValues } from './form-values';
+import { CodeSourceField, fieldId, type CodeSourceFieldProps } from './code-source-field';
+import { codeSourceFormResolver, FORM_FIELD_DESCRIPTORS, FORM_FIELDS, type CodeSourceFormValues } from './form-values';
 
 export interface CodeSourceFormProps {
   mode: 'create' | 'edit';
   defaultValues: CodeSourceFormValues;
   /** Edit only: whether the code source has an access token (the token itself is never shown). */
   hasToken?: boolean;
-  onSubmit: (values: CodeSourceFormValues, options: { removeToken: boolean }) => void;
+  /**
+   * Called with valid values. The container runs the mutation and hands a failure to `showServerError` from the
+   * mutation's `onError`: a field error lands on its field, anything else above the form.
+   */
+  onSubmit: (values: CodeSourceFormValues, options: { removeToken: boolean; showServerError: (error: unknown) => void }) => void;
   onCancel: () => void;
   isSubmitting: boolean;
-  /** The last failed save; field errors land on their field, the rest above the form. */
-  serverError?: unknown;
   /** Edit only: a 412 — someone else saved in the meantime. */
   onReloadConflict?: () => void;
   /** Create from Duplicate: the original had a token, which is never copied — say so at the token field. */
@@ -26,37 +29,37 @@ export interface CodeSourceFormProps {
   onDirtyChange?: (dirty: boolean) => void;
 }
 
-const ID = (field: string) => `code-source-${field}`;
+const MAIN_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => !('advanced' in field && field.advanced));
+const ADVANCED_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => 'advanced' in field && field.advanced);
 
 /** The create/edit form, pure: values in, values out; it does not fetch or mutate. */
-export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, serverError, onReloadConflict, tokenNotCopied, onDirtyChange }: CodeSourceFormProps) {
+export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, onReloadConflict, tokenNotCopied, onDirtyChange }: CodeSourceFormProps) {
   const { t } = useI18n();
   const [removeToken, setRemoveToken] = useState(false);
-  const { control, handleSubmit, setError, watch, formState } = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
+  // The last failed save that has no field of its own (shown above the form); cleared by the next submit.
+  const [failure, setFailure] = useState<{ error: unknown }>();
+  const serverError = failure?.error;
+  const { control, handleSubmit, setError, setValue, watch, formState } = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
     defaultValues,
     resolver: codeSourceFormResolver,
     mode: 'onTouched',
   });
-  const { errors } = formState;
   const dirty = formState.isDirty || removeToken;
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
   const commit = watch('CodeCommit');
   const accessibility = watch('Accessibility');
 
-  const fieldOfError = serverError instanceof ApiError ? fieldOf(serverError) : undefined;
-  useEffect(() => {
-    if (serverError instanceof ApiError) {
-      const field = fieldOf(serverError);
-      if (field) setError(field, { type: serverError.rule ?? 'duplicate_name', message: serverError.message }, { shouldFocus: true });
+  const showServerError = (error: unknown) => {
+    const field = error instanceof ApiError ? fieldOf(error) : undefined;
+    if (error instanceof ApiError && field) {
+      setError(field, { type: error.rule ?? 'duplicate_name', message: error.message }, { shouldFocus: true });
+    } else {
+      setFailure({ error });
     }
-  }, [serverError, setError]);
-
-  const errorOf = (field: keyof CodeSourceFormValues) => {
-    const error = errors[field];
-    return error ? ruleText(String(error.type), field, t) : undefined;
   };
+
   const conflict = serverError instanceof ApiError && serverError.code === 'PreconditionFailed';
-  const generalError = serverError && !fieldOfError && !conflict ? serverError : undefined;
+  const generalError = failure && !conflict ? failure.error : undefined;
   // Only a well-formed commit overrides the branch; a typo is an error of its own, not a reason to ignore the branch.
   const commitOverridesBranch = isValidCommit(commit.trim());
   // A save error without a field sits at the top of a long form: bring it into view and move focus to it.
@@ -66,18 +69,61 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
     if (!showsAlert || !alertRef.current) return;
     alertRef.current.scrollIntoView?.({ block: 'nearest' });
     alertRef.current.focus();
-  }, [showsAlert, serverError]);
-  const ariaFor = (field: keyof CodeSourceFormValues) => ({
-    id: ID(field),
-    'aria-invalid': errors[field] ? true : undefined,
-    'aria-describedby': errors[field] ? `${ID(field)}-help` : undefined,
-  });
+  }, [showsAlert, failure]);
+  // What some fields show beyond their descriptor, from the form's state.
+  const tokenExtra =
+    mode === 'edit' && hasToken ? (
+      removeToken ? (
+        <Space size={4} wrap>
+          <span>{t('field.tokenWillBeRemoved')}</span>
+          <Button type="link" size="small" onClick={() => setRemoveToken(false)}>
+            {t('field.keepToken')}
+          </Button>
+        </Space>
+      ) : (
+        <Space size={4} wrap>
+          <span>{t('field.tokenSet')}</span>
+          <Button
+            type="link"
+            size="small"
+            danger
+            onClick={() => {
+              setRemoveToken(true);
+              setValue('CodeRepoAccessToken', '', { shouldDirty: true });
+            }}
+          >
+            {t('field.removeToken')}
+          </Button>
+        </Space>
+      )
+    ) : tokenNotCopied ? (
+      t('field.tokenNotCopied')
+    ) : undefined;
+  const special: Partial<Record<keyof CodeSourceFormValues, Omit<CodeSourceFieldProps, 'field' | 'control'>>> = {
+    Accessibility: { extra: accessibility === 'PUBLIC' ? t('field.visibilityPublicHelp') : t('field.visibilityPrivateHelp') },
+    CodeBranch: {
+      warning: commitOverridesBranch ? t('field.branchIgnored') : undefined,
+      className: commitOverridesBranch ? 'is-ignored' : undefined,
+    },
+    CodeRepoAccessToken: {
+      extra: tokenExtra,
+      placeholder: mode === 'edit' && hasToken && !removeToken ? t('field.tokenKeepPlaceholder') : undefined,
+      onTextChange: (text) => {
+        if (text !== '') setRemoveToken(false);
+      },
+    },
+  };
 
   return (
     <form
       noValidate
       aria-label={mode === 'create' ? t('form.createTitle') : t('form.editTitle')}
-      onSubmit={(event) => void handleSubmit((values) => onSubmit(values, { removeToken }))(event)}
+      onSubmit={(event) =>
+        void handleSubmit((values) => {
+          setFailure(undefined);
+          onSubmit(values, { removeToken, showServerError });
+        })(event)
+      }
     >
       <Form
         layout="vertical"
@@ -101,7 +147,13 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
           title={t('form.conflictTitle')}
           description={t('form.conflictText')}
           action={
-            <Button size="small" onClick={onReloadConflict}>
+            <Button
+              size="small"
+              onClick={() => {
+                setFailure(undefined);
+                onReloadConflict?.();
+              }}
+            >
               {t('form.reloadChanges')}
             </Button>
           }
@@ -128,161 +180,18 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
       )}
       </div>
 
-      <Controller
-        control={control}
-        name="DisplayName"
-        render={({ field }) => (
-          <FormField id={ID('DisplayName')} label={t('field.name')} required error={errorOf('DisplayName')} extra={t('field.nameHelp')}>
-            <Input {...field} {...ariaFor('DisplayName')} maxLength={256} autoComplete="off" />
+      {MAIN_FIELDS.map((field) =>
+        field.name === 'Accessibility' && mode === 'edit' ? (
+          // Visibility changes only through Make public / Make private, which are confirmed.
+          <FormField key={field.name} id={fieldId(field.name)} label={t(field.label)} extra={t('field.visibilityReadOnly')}>
+            <span id={fieldId(field.name)}>
+              <Tag className={defaultValues.Accessibility === 'PUBLIC' ? 'tag-green' : 'tag-grey'}>{t(`visibility.${defaultValues.Accessibility}`)}</Tag>
+            </span>
           </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="Description"
-        render={({ field }) => (
-          <FormField id={ID('Description')} label={t('field.description')} error={errorOf('Description')}>
-            <Input.TextArea {...field} {...ariaFor('Description')} autoSize={{ minRows: 2, maxRows: 6 }} />
-          </FormField>
-        )}
-      />
-      {mode === 'create' ? (
-        <Controller
-          control={control}
-          name="Accessibility"
-          render={({ field }) => (
-            <FormField
-              id={ID('Accessibility')}
-              label={<span id={`${ID('Accessibility')}-label`}>{t('field.visibility')}</span>}
-              extra={accessibility === 'PUBLIC' ? t('field.visibilityPublicHelp') : t('field.visibilityPrivateHelp')}
-            >
-              <Radio.Group
-                id={ID('Accessibility')}
-                aria-labelledby={`${ID('Accessibility')}-label`}
-                value={field.value}
-                onChange={(event) => field.onChange(event.target.value)}
-                onBlur={field.onBlur}
-                options={[
-                  { value: 'PRIVATE', label: t('visibility.PRIVATE') },
-                  { value: 'PUBLIC', label: t('visibility.PUBLIC') },
-                ]}
-              />
-            </FormField>
-          )}
-        />
-      ) : (
-        <FormField id={ID('Accessibility')} label={t('field.visibility')} extra={t('field.visibilityReadOnly')}>
-          <span id={ID('Accessibility')}>
-            <Tag className={defaultValues.Accessibility === 'PUBLIC' ? 'tag-green' : 'tag-grey'}>{t(`visibility.${defaultValues.Accessibility}`)}</Tag>
-          </span>
-        </FormField>
+        ) : (
+          <CodeSourceField key={field.name} field={field} control={control} {...special[field.name]} />
+        ),
       )}
-      <Controller
-        control={control}
-        name="CodeRepo"
-        render={({ field }) => (
-          <FormField id={ID('CodeRepo')} label={t('field.codeRepo')} required error={errorOf('CodeRepo')} extra={t('field.codeRepoHelp')}>
-            <Input {...field} {...ariaFor('CodeRepo')} placeholder="https://github.com/org/repo.git" autoComplete="off" spellCheck={false} />
-          </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="CodeBranch"
-        render={({ field }) => (
-          <FormField
-            id={ID('CodeBranch')}
-            label={t('field.codeBranch')}
-            error={errorOf('CodeBranch')}
-            warning={commitOverridesBranch ? t('field.branchIgnored') : undefined}
-            extra={t('field.codeBranchHelp')}
-          >
-            <Input
-              {...field}
-              {...ariaFor('CodeBranch')}
-              className={commitOverridesBranch ? 'is-ignored' : undefined}
-              placeholder="master"
-              autoComplete="off"
-              spellCheck={false}
-            />
-          </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="CodeCommit"
-        render={({ field }) => (
-          <FormField id={ID('CodeCommit')} label={t('field.codeCommit')} error={errorOf('CodeCommit')} extra={t('field.codeCommitHelp')}>
-            <Input {...field} {...ariaFor('CodeCommit')} autoComplete="off" spellCheck={false} />
-          </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="CodeRepoUserName"
-        render={({ field }) => (
-          <FormField id={ID('CodeRepoUserName')} label={t('field.userName')} error={errorOf('CodeRepoUserName')} extra={t('field.userNameHelp')}>
-            <Input {...field} {...ariaFor('CodeRepoUserName')} autoComplete="off" spellCheck={false} />
-          </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="CodeRepoAccessToken"
-        render={({ field }) => (
-          <FormField
-            id={ID('CodeRepoAccessToken')}
-            label={t('field.accessToken')}
-            error={errorOf('CodeRepoAccessToken')}
-            extra={
-              mode === 'edit' && hasToken ? (
-                removeToken ? (
-                  <Space size={4} wrap>
-                    <span>{t('field.tokenWillBeRemoved')}</span>
-                    <Button type="link" size="small" onClick={() => setRemoveToken(false)}>
-                      {t('field.keepToken')}
-                    </Button>
-                  </Space>
-                ) : (
-                  <Space size={4} wrap>
-                    <span>{t('field.tokenSet')}</span>
-                    <Button type="link" size="small" danger onClick={() => { setRemoveToken(true); field.onChange(''); }}>
-                      {t('field.removeToken')}
-                    </Button>
-                  </Space>
-                )
-              ) : tokenNotCopied ? (
-                t('field.tokenNotCopied')
-              ) : (
-                t('field.accessTokenHelp')
-              )
-            }
-          >
-            <Input.Password
-              {...field}
-              {...ariaFor('CodeRepoAccessToken')}
-              onChange={(event) => {
-                field.onChange(event);
-                if (event.target.value !== '') setRemoveToken(false);
-              }}
-              placeholder={mode === 'edit' && hasToken && !removeToken ? t('field.tokenKeepPlaceholder') : undefined}
-              autoComplete="new-password"
-              data-1p-ignore
-              data-lpignore="true"
-              spellCheck={false}
-            />
-          </FormField>
-        )}
-      />
-      <Controller
-        control={control}
-        name="MountPath"
-        render={({ field }) => (
-          <FormField id={ID('MountPath')} label={t('field.mountPath')} error={errorOf('MountPath')} extra={t('field.mountPathHelp')}>
-            <Input {...field} {...ariaFor('MountPath')} placeholder="/root/code/" autoComplete="off" spellCheck={false} />
-          </FormField>
-        )}
-      />
       <Collapse
         ghost
         size="small"
@@ -292,28 +201,7 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
             key: 'advanced',
             label: t('form.advanced'),
             forceRender: true,
-            children: (
-              <Controller
-                control={control}
-                name="CloneType"
-                render={({ field }) => (
-                  <FormField id={ID('CloneType')} label={<span id={`${ID('CloneType')}-label`}>{t('field.cloneType')}</span>}>
-                    <Radio.Group
-                      id={ID('CloneType')}
-                      aria-labelledby={`${ID('CloneType')}-label`}
-                      value={field.value}
-                      onChange={(event) => field.onChange(event.target.value)}
-                      onBlur={field.onBlur}
-                      style={{ display: 'flex', flexDirection: 'column', gap: 8 }}
-                      options={[
-                        { value: 0, label: t('field.cloneType0') },
-                        { value: 1, label: t('field.cloneType1') },
-                      ]}
-                    />
-                  </FormField>
-                )}
-              />
-            ),
+            children: ADVANCED_FIELDS.map((field) => <CodeSourceField key={field.name} field={field} control={control} />),
           },
         ]}
       />

@@ -1,8 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { Route, Routes, useSearchParams } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { apiPaths } from '@/shared/api-paths';
 import { on, stubFetch, type RecordedRequest } from '@/testing/fetch-stub';
+import type { Workspace } from '@/lib/session.api';
 import { adminWorkspace, codeSourceFixture, currentUrl, renderConsole } from '@/testing/render-console';
 import { CodeSourcesPage } from './code-sources-page';
 
@@ -70,7 +72,7 @@ describe('the list: what the table asks the server, and what the URL says', () =
       await waitFor(() => expect(lastListQuery(requests, firstPage)).toMatchObject({ SortBy: sortBy, Order: 'DESC' }));
     }
     expect(screen.getByRole('columnheader', { name: /^Git Address/ })).not.toHaveAttribute('aria-sort');
-  });
+  }, 90_000);
 
   it('pages forward and changes the page size; the URL follows', async () => {
     const { requests } = stubList();
@@ -153,5 +155,91 @@ describe('the list: what the table asks the server, and what the URL says', () =
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No code configurations yet')).toBeInTheDocument();
     expect(screen.getAllByRole('button', { name: /Create Code Configuration/ }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the search box keeps what is typed', () => {
+  it('keeps every character when each key comes just after the debounce (one key every 310 ms)', async () => {
+    const { requests } = stubList();
+    renderPage();
+    await screen.findByRole('link', { name: 'repo-1' });
+    const user = userEvent.setup({ delay: 310 });
+    const box = screen.getByRole('searchbox', { name: 'Search by name' });
+    await user.type(box, 'seed-public');
+    expect(box).toHaveValue('seed-public');
+    await waitFor(() => expect(currentUrl().searchParams.get('q')).toBe('seed-public'));
+    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'seed-public' }));
+    expect(box).toHaveValue('seed-public');
+  }, 90_000);
+
+  it('follows a URL change that did not come from the box ("clear search")', async () => {
+    stubList();
+    const user = renderPage('/code-sources?workspace=2001&q=nothing');
+    const box = screen.getByRole('searchbox', { name: 'Search by name' });
+    expect(box).toHaveValue('nothing');
+    await user.click(await screen.findByRole('button', { name: 'Clear search and filters' }));
+    await waitFor(() => expect(box).toHaveValue(''));
+    expect(currentUrl().searchParams.get('q')).toBeNull();
+  });
+});
+
+describe('a details link naming another workspace than the item\'s', () => {
+  const workspaces: Workspace[] = [
+    adminWorkspace,
+    { WorkspaceId: '2002', WorkspaceName: 'test-other', Roles: ['PAI.AlgoDeveloper'], IsAdmin: false, CanCreate: true },
+  ];
+  /** As the app does: the workspace comes from the URL, and the page is rebuilt when it changes. */
+  function Frame() {
+    const [searchParams] = useSearchParams();
+    const id = searchParams.get('workspace') ?? '';
+    return <CodeSourcesPage key={id} workspaceId={id} workspace={workspaces.find((w) => w.WorkspaceId === id)} userId="300001" />;
+  }
+  const findDrawer = async (title: string) => {
+    const heading = await screen.findByText(title, { selector: '.drawer-title' }, { timeout: 10_000 });
+    return heading.closest<HTMLElement>('[role="dialog"]')!;
+  };
+  function renderLink(item: ReturnType<typeof codeSourceFixture>) {
+    const { requests } = stubFetch(
+      on('GET', apiPaths.codeSources, () => ({ body: { CodeSources: [item], TotalCount: 1, RequestId: 'r' } })),
+      on('GET', apiPaths.codeSource(item.CodeSourceId), () => ({ body: { ...item, RequestId: 'r' }, headers: { etag: '"v1"' } })),
+      on('DELETE', apiPaths.codeSource(item.CodeSourceId), () => ({ body: { CodeSourceId: item.CodeSourceId, RequestId: 'r' } })),
+    );
+    renderConsole(
+      <Routes>
+        <Route path="/code-sources" element={<Frame />} />
+        <Route path="/code-sources/:codeSourceId" element={<Frame />} />
+      </Routes>,
+      { url: `/code-sources/${item.CodeSourceId}?workspace=2001&q=bert` },
+    );
+    return { requests, user: userEvent.setup() };
+  }
+
+  it('shows it under its own workspace, with the roles held there', async () => {
+    // Admin of 2001, developer in 2002: under 2001 a colleague's item would look editable.
+    renderLink(codeSourceFixture({ WorkspaceId: '2002', UserId: '300002' }));
+    // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
+    const drawer = await findDrawer('bert-finetune');
+    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe('2002'));
+    expect(currentUrl().pathname).toBe('/code-sources/code-20260101000000-abcdefabcdef');
+    expect(currentUrl().searchParams.get('q')).toBe('bert');
+    const edit = await within(drawer).findByRole('button', { name: 'Edit' });
+    expect(edit).toBeDisabled();
+    expect(within(drawer).getByText('Only its creator or a workspace admin can change this')).toBeInTheDocument();
+  });
+
+  it('a delete from there refreshes the item\'s workspace lists', async () => {
+    const { requests, user } = renderLink(codeSourceFixture({ WorkspaceId: '2002', UserId: '300001' }));
+    // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
+    const drawer = await findDrawer('bert-finetune');
+    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe('2002'));
+    await user.click(await within(drawer).findByRole('button', { name: 'Delete' }));
+    const confirm = (await screen.findByText('Delete "bert-finetune"?')).closest<HTMLElement>('[role="dialog"]')!;
+    await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
+    await waitFor(() => expect(requests.some((r) => r.method === 'DELETE')).toBe(true));
+    const deletedAt = requests.findIndex((r) => r.method === 'DELETE');
+    await waitFor(() =>
+      expect(requests.slice(deletedAt).some((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === '2002')).toBe(true),
+    );
+    expect(requests.some((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === '2001' && requests.indexOf(r) > deletedAt)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'antd';
-import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
@@ -17,7 +17,7 @@ import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
 import { codeSourceListQuery } from './code-sources.queries';
 import type { FormTarget } from './code-source-form-drawer';
-import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, writeListParams, type ListParams } from './list-params';
+import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, searchAsStored, URL_KEYS, writeListParams, type ListParams } from './list-params';
 import { canCreateIn } from './permissions';
 
 const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
@@ -41,33 +41,36 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
   const { codeSourceId } = useParams();
-  const params = parseListParams(searchParams);
+  const params = useMemo(() => parseListParams(searchParams), [searchParams]);
   const [formTarget, setFormTarget] = useState<FormTarget | undefined>();
   const [highlightId, setHighlightId] = useState<string | undefined>();
-  const actions = useCodeSourceActions(workspaceId);
+  const actions = useCodeSourceActions();
   const canCreate = canCreateIn(workspace);
 
   const setParams = (patch: Partial<ListParams>, options: { replace?: boolean } = {}) =>
     setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), { replace: options.replace });
 
-  const request: ListRequest = { ...params, workspaceId, userId };
+  const request: ListRequest = useMemo(() => ({ ...params, workspaceId, userId }), [params, workspaceId, userId]);
   const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
   const data = list.data;
 
+  const isPlaceholderData = list.isPlaceholderData;
+  const isMember = workspace !== undefined;
   // The next page is fetched before it is asked for.
   useEffect(() => {
-    if (!data || list.isPlaceholderData || workspace === undefined) return;
-    if (params.page * params.pageSize < data.TotalCount) {
-      void queryClient.prefetchQuery(codeSourceListQuery({ ...request, page: params.page + 1 }));
+    if (!data || isPlaceholderData || !isMember) return;
+    if (request.page * request.pageSize < data.TotalCount) {
+      void queryClient.prefetchQuery(codeSourceListQuery({ ...request, page: request.page + 1 }));
     }
-  });
+  }, [data, isPlaceholderData, isMember, request, queryClient]);
 
   // After a delete the last page may be empty: step back to the last page that has rows.
   useEffect(() => {
-    if (data && !list.isPlaceholderData && data.CodeSources.length === 0 && data.TotalCount > 0 && params.page > 1) {
-      setParams({ page: Math.max(1, Math.ceil(data.TotalCount / params.pageSize)) }, { replace: true });
+    if (data && !isPlaceholderData && data.CodeSources.length === 0 && data.TotalCount > 0 && params.page > 1) {
+      const page = Math.max(1, Math.ceil(data.TotalCount / params.pageSize));
+      setSearchParams((current) => writeListParams(current, { ...parseListParams(current), page }), { replace: true });
     }
-  });
+  }, [data, isPlaceholderData, params.page, params.pageSize, setSearchParams]);
 
   useReturnFocus(formTarget !== undefined);
   useReturnFocus(codeSourceId !== undefined);
@@ -75,6 +78,18 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const listSearch = searchParams.toString();
   const detailsHref = (id: string) => `/code-sources/${encodeURIComponent(id)}${listSearch ? `?${listSearch}` : ''}`;
   const closeDetails = () => navigate(`/code-sources${listSearch ? `?${listSearch}` : ''}`);
+  // A details link naming another workspace than the item's: the item's own workspace is the one shown (switcher,
+  // roles, list), so the URL is corrected in place rather than showing it under the wrong workspace.
+  const showInWorkspace = (itemWorkspaceId: string) =>
+    setSearchParams(
+      (current) => {
+        const next = new URLSearchParams(current);
+        next.set(URL_KEYS.workspace, itemWorkspaceId);
+        next.delete(URL_KEYS.page);
+        return next;
+      },
+      { replace: true },
+    );
 
   const columns = useMemo(
     () =>
@@ -245,7 +260,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           />
         </Suspense>
       )}
-      {codeSourceId && workspace && (
+      {codeSourceId && (
         <Suspense fallback={null}>
           <CodeSourceDetailsDrawer
             id={codeSourceId}
@@ -253,6 +268,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             workspace={workspace}
             userId={userId}
             onClose={closeDetails}
+            onOtherWorkspace={showInWorkspace}
             onEdit={(item) => setFormTarget({ kind: 'edit', id: item.CodeSourceId, name: item.DisplayName })}
             onDuplicate={(item) => setFormTarget({ kind: 'duplicate', source: item })}
           />
@@ -267,20 +283,31 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
   const { t } = useI18n();
   const [text, setText] = useState(value);
   const [lastSeen, setLastSeen] = useState(value);
-  // Back/forward or a pasted link changes the URL: the box follows.
+  // The searches this box sent whose URL change has not arrived yet, as the URL will hold them.
+  const [pending, setPending] = useState<string[]>([]);
+  // The text is the user's. A URL change the box made itself arrives while the user may already have typed on,
+  // so it must not overwrite the box; any other change (back/forward, a pasted link, "clear search") replaces it.
   if (value !== lastSeen) {
     setLastSeen(value);
-    setText(value);
+    const own = pending.indexOf(value);
+    if (own >= 0) {
+      setPending(pending.slice(own + 1));
+    } else {
+      setPending([]);
+      setText(value);
+    }
   }
-  const onSearchRef = useRef(onSearch);
+  const searchNow = (next: string) => {
+    const stored = searchAsStored(next);
+    if (stored === value) return;
+    setPending((sent) => [...sent, stored]);
+    onSearch(next);
+  };
+  const settle = useEffectEvent(searchNow);
   useEffect(() => {
-    onSearchRef.current = onSearch;
-  });
-  useEffect(() => {
-    if (text === value) return;
-    const timer = setTimeout(() => onSearchRef.current(text), SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => settle(text), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, value]);
+  }, [text]);
   return (
     <Input.Search
       aria-label={t('list.searchLabel')}
@@ -291,7 +318,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
       onChange={(event) => setText(event.target.value)}
       onSearch={(next) => {
         setText(next);
-        if (next !== value) onSearch(next);
+        searchNow(next);
       }}
       enterButton={false}
     />

@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { CreateCodeSource, UpdateCodeSource } from '@/shared/code-source.schema';
+import type { CodeSource, CreateCodeSource, UpdateCodeSource } from '@/shared/code-source.schema';
 import {
   createCodeSource,
   deleteCodeSource,
@@ -67,27 +67,34 @@ export function useUpdateCodeSource(workspaceId: string) {
   });
 }
 
-/** Deletes; the detail is dropped from the cache, not refetched into a 404. */
-export function useDeleteCodeSource(workspaceId: string) {
+/** The code source a row or drawer acts on: its own workspace decides which lists refresh, not the page's. */
+export type CodeSourceRef = Pick<CodeSource, 'CodeSourceId' | 'WorkspaceId'>;
+
+/** Deletes; the detail is dropped from the cache, not refetched into a 404; the item's workspace's lists refresh. */
+export function useDeleteCodeSource() {
   const queryClient = useQueryClient();
-  const invalidate = useInvalidateWorkspace(workspaceId);
   return useMutation({
-    mutationFn: (id: string) => deleteCodeSource(id),
-    onSuccess: async (_data, id) => {
-      queryClient.removeQueries({ queryKey: codeSourceKeys.detail(workspaceId, id) });
-      await invalidate();
+    mutationFn: (item: CodeSourceRef) => deleteCodeSource(item.CodeSourceId),
+    onSuccess: async (_data, item) => {
+      await queryClient.invalidateQueries({ queryKey: codeSourceKeys.lists(item.WorkspaceId) });
+      // Last, just before the caller closes the drawer: a detail still on screen would fetch itself again (a 404)
+      // on any render after its removal.
+      queryClient.removeQueries({ queryKey: codeSourceKeys.detail(item.WorkspaceId, item.CodeSourceId) });
     },
   });
 }
 
-/** Make public (PAI's Publish) or make private (the unpublish extension). */
-export function useSetVisibility(workspaceId: string) {
-  const invalidate = useInvalidateWorkspace(workspaceId);
+/** Make public (PAI's Publish) or make private (the unpublish extension); the item's workspace refreshes. */
+export function useSetVisibility() {
+  const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, visibility }: { id: string; visibility: 'PUBLIC' | 'PRIVATE' }) =>
-      visibility === 'PUBLIC' ? publishCodeSource(id) : unpublishCodeSource(id),
-    onSuccess: async (_data, { id }) => {
-      await invalidate(id);
+    mutationFn: ({ item, visibility }: { item: CodeSourceRef; visibility: 'PUBLIC' | 'PRIVATE' }) =>
+      visibility === 'PUBLIC' ? publishCodeSource(item.CodeSourceId) : unpublishCodeSource(item.CodeSourceId),
+    onSuccess: async (_data, { item }) => {
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: codeSourceKeys.lists(item.WorkspaceId) }),
+        queryClient.invalidateQueries({ queryKey: codeSourceKeys.detail(item.WorkspaceId, item.CodeSourceId) }),
+      ]);
     },
   });
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { FieldErrors, Resolver } from 'react-hook-form';
+import type { MessageKey } from '@/lib/i18n/en';
 import {
+  ACCESSIBILITIES,
   accessibilitySchema,
   cloneTypeSchema,
   codeBranchSchema,
@@ -35,10 +37,53 @@ export interface CodeSourceFormValues {
   CloneType: 0 | 1;
 }
 
-export const FORM_FIELDS = [
-  'DisplayName', 'Description', 'Accessibility', 'CodeRepo', 'CodeBranch', 'CodeCommit',
-  'CodeRepoUserName', 'CodeRepoAccessToken', 'MountPath', 'CloneType',
-] as const satisfies readonly (keyof CodeSourceFormValues)[];
+/** How the form shows one field: everything but the value and its state, which come from react-hook-form. */
+export interface FormFieldDescriptor {
+  name: keyof CodeSourceFormValues;
+  label: MessageKey;
+  /** The note under the field (a field may replace it with one that depends on the form's state). */
+  help?: MessageKey;
+  /** text: prose; code: an identifier, address or path (no spell check); secret: never shown back; choice: radio buttons. */
+  input: 'text' | 'textarea' | 'code' | 'secret' | 'choice';
+  required?: boolean;
+  /** The contract's limit, in code points: counted as the user types (the rule itself is the contract's). */
+  max?: number;
+  /** Show the count against `max` while typing. */
+  showCount?: boolean;
+  placeholder?: string;
+  options?: readonly { value: string | number; label: MessageKey }[];
+  /** Choices one under the other. */
+  vertical?: boolean;
+  /** Shown under "Advanced", folded away. */
+  advanced?: boolean;
+}
+
+/** The form's fields in the console's order, each described once; the form renders them from this list. */
+export const FORM_FIELD_DESCRIPTORS = [
+  { name: 'DisplayName', label: 'field.name', help: 'field.nameHelp', input: 'text', required: true, max: limits.displayName, showCount: true },
+  { name: 'Description', label: 'field.description', input: 'textarea', max: limits.description, showCount: true },
+  { name: 'Accessibility', label: 'field.visibility', input: 'choice', options: ACCESSIBILITIES.map((value) => ({ value, label: `visibility.${value}` as const })) },
+  { name: 'CodeRepo', label: 'field.codeRepo', help: 'field.codeRepoHelp', input: 'code', required: true, max: limits.codeRepo, placeholder: 'https://github.com/org/repo.git' },
+  { name: 'CodeBranch', label: 'field.codeBranch', help: 'field.codeBranchHelp', input: 'code', max: limits.codeBranch, placeholder: DEFAULT_BRANCH },
+  { name: 'CodeCommit', label: 'field.codeCommit', help: 'field.codeCommitHelp', input: 'code' },
+  { name: 'CodeRepoUserName', label: 'field.userName', help: 'field.userNameHelp', input: 'code', max: limits.codeRepoUserName },
+  { name: 'CodeRepoAccessToken', label: 'field.accessToken', help: 'field.accessTokenHelp', input: 'secret', max: limits.codeRepoAccessToken },
+  { name: 'MountPath', label: 'field.mountPath', help: 'field.mountPathHelp', input: 'code', max: limits.mountPath, placeholder: DEFAULT_MOUNT_PATH },
+  {
+    name: 'CloneType',
+    label: 'field.cloneType',
+    input: 'choice',
+    vertical: true,
+    advanced: true,
+    options: [
+      { value: 0, label: 'field.cloneType0' },
+      { value: 1, label: 'field.cloneType1' },
+    ],
+  },
+] as const satisfies readonly FormFieldDescriptor[];
+
+/** The names of the form's fields, in order. */
+export const FORM_FIELDS = FORM_FIELD_DESCRIPTORS.map((field) => field.name);
 
 /** The form's schema, field by field from the shared contract: the same rules the server applies. */
 export const codeSourceFormSchema = z.object({

@@ -78,3 +78,8 @@ export function writeListParams(base: URLSearchParams, params: ListParams): URLS
 export function isFiltered(params: ListParams): boolean {
   return params.search.trim() !== '' || params.visibility !== undefined || params.mine;
 }
+
+/** A search text as the URL will hold it (blank is no search; over-long is cut), so the box can tell its own URL change. */
+export function searchAsStored(text: string): string {
+  return parseListParams(writeListParams(new URLSearchParams(), { ...DEFAULT_LIST_PARAMS, search: text })).search;
+}
