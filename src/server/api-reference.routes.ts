@@ -40,6 +40,7 @@ window.ui = SwaggerUIBundle({
   url: ${JSON.stringify(endpoints.GetOpenApiDocument.path)},
   dom_id: '#swagger-ui',
   deepLinking: true,
+  displayOperationId: true,
   validatorUrl: null,
   presets: [SwaggerUIBundle.presets.apis],
   layout: 'BaseLayout',
