@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import type { ApiErrorBody } from '@/shared/error-codes';
+import type { RequestClient } from './auth';
 import type { Caller } from './code-sources.service';
 import { AppError } from './errors';
 
@@ -15,6 +16,8 @@ export interface AppVariables {
   body: Uint8Array;
   /** Set when the request came with a browser session: the session id's MAC. */
   sessionMac: string | undefined;
+  /** The client's address and how the browser reached us (set by `authenticate` on /api). */
+  client: RequestClient | undefined;
 }
 export type AppEnv = { Bindings: Partial<HttpBindings>; Variables: AppVariables };
 export type AppContext = Context<AppEnv>;
