@@ -1,4 +1,6 @@
+import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type ServerProcess } from '@/testing/server-process';
 import { createBody, createTestApp, TEST_KEY, type TestApp } from '@/testing/test-app';
 import { TEST_USERS } from '@/testing/test-seed';
 import { createApp } from './app';
@@ -206,5 +208,46 @@ describe('behind proxies (TRUST_PROXY)', () => {
     expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/);
     const proxiedHttp = await signIn({ app, from: '10.0.0.1', password: dev.Password });
     expect(proxiedHttp.headers.get('set-cookie')).not.toMatch(/Secure/);
+  });
+});
+
+/** POST /session to a real server from the loopback address `from` (any 127.x works on Linux). */
+function signInOverTcp(server: ServerProcess, from: string, password: string, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({ UserName: dev.UserName, Password: password });
+  return new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+    const req = http.request(
+      `${server.url}${SESSION}`,
+      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('the real server', () => {
+  let server: ServerProcess | undefined;
+  afterEach(async () => {
+    await server?.cleanup();
+    server = undefined;
+  });
+
+  it('throttles by the socket address and ignores X-Forwarded-For without TRUST_PROXY', async () => {
+    server = await startServer();
+    for (let i = 0; i < 5; i++) expect((await signInOverTcp(server, '127.0.0.2', `guess-${i}`, { 'x-forwarded-for': `192.0.2.${i}` })).status).toBe(401);
+    expect((await signInOverTcp(server, '127.0.0.2', dev.Password, { 'x-forwarded-for': '127.0.0.3' })).status).toBe(429);
+    expect((await signInOverTcp(server, '127.0.0.3', dev.Password)).status).toBe(200);
+  });
+
+  it('with TRUST_PROXY=1, the client comes from X-Forwarded-For and https from X-Forwarded-Proto', async () => {
+    server = await startServer({ env: { TRUST_PROXY: '1' } });
+    for (let i = 0; i < 5; i++) expect((await signInOverTcp(server, '127.0.0.1', `guess-${i}`, { 'x-forwarded-for': ATTACKER })).status).toBe(401);
+    expect((await signInOverTcp(server, '127.0.0.1', dev.Password, { 'x-forwarded-for': ATTACKER })).status).toBe(429);
+    const user = await signInOverTcp(server, '127.0.0.1', dev.Password, { 'x-forwarded-for': USER_ADDRESS, 'x-forwarded-proto': 'https' });
+    expect(user.status).toBe(200);
+    expect(String(user.headers['set-cookie'])).toMatch(/; Secure/);
   });
 });
