@@ -51,6 +51,7 @@ export interface RequestClient {
   origins: string[];
 }
 
+/** The request's `RequestClient`: forwarded headers count only as far as `trust` allows. */
 export function requestClient(c: AppContext, trust: TrustProxy | undefined): RequestClient {
   const peer = c.env?.incoming?.socket?.remoteAddress ?? 'local';
   const forwarded = forwardedRequest(peer, (name) => c.req.header(name), trust);
