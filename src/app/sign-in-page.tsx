@@ -1,13 +1,14 @@
 import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Input } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Divider, Input } from 'antd';
 import { useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
 import { errorText } from '@/lib/i18n/error-text';
-import { sessionKeys, signIn } from '@/lib/session.api';
+import { sessionKeys, sessionQuery, signIn } from '@/lib/session.api';
 import { LanguageSwitch } from './language-switch';
+import { forgetUserData } from './user-data';
 
 /** Only paths of this console: never another origin (`//evil`), never a protocol. */
 export function safeReturnTo(value: string | null): string {
@@ -15,22 +16,28 @@ export function safeReturnTo(value: string | null): string {
   return value;
 }
 
-/** Sign in with user name and password; afterwards back to where the user was. */
+/**
+ * Sign in with user name and password; afterwards back to where the user was. With a live session (a bookmark,
+ * a second tab) it offers to continue as that user, or to sign in as another, which replaces the session.
+ */
 export function SignInPage() {
   const { t } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [searchParams] = useSearchParams();
+  const returnTo = safeReturnTo(searchParams.get('returnTo'));
+  const session = useQuery(sessionQuery());
+  const current = session.data?.SignedIn ? session.data.UserName : undefined;
   const [userName, setUserName] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState<{ user?: boolean; password?: boolean }>({});
   const mutation = useMutation({
     mutationFn: signIn,
-    onSuccess: (session) => {
-      queryClient.removeQueries({ queryKey: ['code-sources'] });
-      queryClient.setQueryData(sessionKeys.session(), session);
-      void queryClient.invalidateQueries({ queryKey: sessionKeys.workspaces() });
-      void navigate(safeReturnTo(searchParams.get('returnTo')), { replace: true });
+    onSuccess: (signedIn) => {
+      // The server ended any previous session; nothing cached for it may show under the new user.
+      forgetUserData(queryClient);
+      queryClient.setQueryData(sessionKeys.session(), signedIn);
+      void navigate(returnTo, { replace: true });
     },
   });
 
@@ -63,6 +70,15 @@ export function SignInPage() {
         <p className="page-intro" style={{ marginBottom: 16 }}>{t('signIn.subtitle')}</p>
         {searchParams.get('expired') === '1' && !failure && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('signIn.expired')} />}
         {failure && <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={failure} />}
+        {current !== undefined && (
+          <section aria-label={t('signIn.current')}>
+            <p style={{ marginTop: 0 }}>{t('signIn.signedInAs', { name: current })}</p>
+            <Button type="primary" block onClick={() => void navigate(returnTo, { replace: true })}>
+              {t('signIn.continueAs', { name: current })}
+            </Button>
+            <Divider plain>{t('signIn.orAnother')}</Divider>
+          </section>
+        )}
         <form onSubmit={submit} noValidate aria-label={t('signIn.title')}>
           <div className="field">
             <label htmlFor="sign-in-user" className="field-label">{t('signIn.userName')}</label>
@@ -74,7 +90,7 @@ export function SignInPage() {
             <Input.Password id="sign-in-password" prefix={<LockOutlined aria-hidden />} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} status={missing.password ? 'error' : undefined} aria-invalid={missing.password || undefined} aria-describedby={missing.password ? 'sign-in-password-help' : undefined} />
             {missing.password && <div id="sign-in-password-help" className="field-error">{t('rule.required')}</div>}
           </div>
-          <Button type="primary" htmlType="submit" block loading={mutation.isPending}>
+          <Button type={current === undefined ? 'primary' : 'default'} htmlType="submit" block loading={mutation.isPending}>
             {t('signIn.submit')}
           </Button>
         </form>

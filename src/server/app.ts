@@ -6,6 +6,7 @@ import { authenticate, createSessions, createSignInThrottle } from './auth';
 import { createCodeSourcesRepository } from './code-sources.repository';
 import { codeSourcesRoutes } from './code-sources.routes';
 import { createCodeSourcesService } from './code-sources.service';
+import type { TrustProxy } from './client-address';
 import type { Keyring } from './crypto';
 import type { Db } from './db';
 import { AppError } from './errors';
@@ -23,6 +24,8 @@ export interface AppDeps {
   /** The built console; without it only the API is served. */
   staticDir?: string;
   clock?: () => number;
+  /** `TRUST_PROXY`: whose X-Forwarded-* headers count; without it they are ignored. */
+  trustProxy?: TrustProxy | undefined;
 }
 
 /** Content-Security-Policy of the console: scripts only from here; antd's runtime styles need inline styles. */
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps) {
   const service = createCodeSourcesService({ codeSources, identity, keyring });
   const sessionIdleMs = (deps.sessionIdleMinutes ?? 60) * 60_000;
   const sessions = createSessions(identity, keyring, clock, sessionIdleMs);
-  const throttle = createSignInThrottle(clock);
+  const throttle = createSignInThrottle(identity, keyring, clock);
   const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
 
   const app = createRouter();
@@ -117,7 +120,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('/api/*', rejectRepeatedQuery);
-  app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs }));
+  app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs, trustProxy: deps.trustProxy }));
   app.route('/', sessionRoutes({ identity, sessions, throttle }));
   app.route('/', codeSourcesRoutes(service));
   app.route('/', apiReferenceRoutes(app));

@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
 import type { MiddlewareHandler } from 'hono';
-import { CSRF_HEADER } from '@/shared/api-paths';
+import { CSRF_HEADER, endpoints } from '@/shared/api-paths';
+import { clientAddress, forwardedRequest, type TrustProxy } from './client-address';
 import type { Keyring } from './crypto';
 import { AppError } from './errors';
 import type { AppContext, AppEnv } from './http';
@@ -46,10 +47,28 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-/** The request's own origin, from its Host header. */
-function ownOrigins(c: AppContext): string[] {
-  const host = c.req.header('host') ?? '';
-  return [`http://${host}`, `https://${host}`];
+/** Who is asking and how the browser reached us, with `TRUST_PROXY` applied (see `client-address.ts`). */
+export interface RequestClient {
+  /** The client's address: the throttling key for sign-ins. */
+  address: string;
+  /** The browser used https (directly, or to a trusted proxy that says so): the session cookie is `Secure`. */
+  secure: boolean;
+  /** The origins a same-origin browser request may carry. */
+  origins: string[];
+}
+
+/** The request's `RequestClient`: forwarded headers count only as far as `trust` allows. */
+export function requestClient(c: AppContext, trust: TrustProxy | undefined): RequestClient {
+  const peer = c.env?.incoming?.socket?.remoteAddress ?? 'local';
+  const forwarded = forwardedRequest(peer, (name) => c.req.header(name), trust);
+  const host = forwarded?.host ?? c.req.header('host') ?? '';
+  const proto = forwarded?.proto ?? (new URL(c.req.url).protocol === 'https:' ? 'https' : undefined);
+  return {
+    address: clientAddress(peer, c.req.header('x-forwarded-for'), trust),
+    secure: proto === 'https',
+    // Without a trusted word on the scheme, the Host header alone is compared, on either scheme.
+    origins: proto === undefined ? [`http://${host}`, `https://${host}`] : [`${proto}://${host}`],
+  };
 }
 
 /**
@@ -58,7 +77,8 @@ function ownOrigins(c: AppContext): string[] {
  */
 export function checkCsrf(c: AppContext, expectedToken: string | undefined): void {
   const origin = c.req.header('origin');
-  if (origin !== undefined && !ownOrigins(c).includes(origin)) {
+  const origins = (c.get('client') ?? requestClient(c, undefined)).origins;
+  if (origin !== undefined && !origins.includes(origin)) {
     throw new AppError('Forbidden.CsrfTokenInvalid', 'The request comes from another origin');
   }
   const site = c.req.header('sec-fetch-site');
@@ -73,14 +93,29 @@ export function checkCsrf(c: AppContext, expectedToken: string | undefined): voi
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
+ * `POST /session` (signing in) does not need the current session's CSRF token: a sign-in replaces the session, and
+ * a page that lost the token (another tab, a bookmark of /sign-in) must still be able to do it. The origin checks
+ * still apply, so another site cannot sign the browser in or out.
+ */
+const isSignIn = (c: AppContext) =>
+  c.req.method === endpoints.CreateSession.method.toUpperCase() && c.req.path.replace(/\/+$/, '') === endpoints.CreateSession.path;
+
+/**
  * Establishes the caller: an ACS3 signature (API clients) or a session cookie (the console). Routes that need a
  * caller call `requireCaller`; this only identifies, and rejects what is provably wrong.
  */
-export function authenticate(deps: { identity: IdentityRepository; sessions: Sessions; clock: () => number; sessionIdleMs: number }): MiddlewareHandler<AppEnv> {
-  const { identity, sessions, clock, sessionIdleMs } = deps;
+export function authenticate(deps: {
+  identity: IdentityRepository;
+  sessions: Sessions;
+  clock: () => number;
+  sessionIdleMs: number;
+  trustProxy?: TrustProxy | undefined;
+}): MiddlewareHandler<AppEnv> {
+  const { identity, sessions, clock, sessionIdleMs, trustProxy } = deps;
   return async (c, next) => {
     c.set('caller', undefined);
     c.set('sessionMac', undefined);
+    c.set('client', requestClient(c, trustProxy));
     if (c.req.header('authorization') !== undefined) {
       const url = new URL(c.req.url);
       const request = {
@@ -112,44 +147,74 @@ export function authenticate(deps: { identity: IdentityRepository; sessions: Ses
       if (user) {
         c.set('caller', { userId: user.userId, userName: user.userName });
         c.set('sessionMac', mac);
-        if (!SAFE_METHODS.has(c.req.method)) checkCsrf(c, sessions.csrfTokenOf(mac));
+        if (!SAFE_METHODS.has(c.req.method)) checkCsrf(c, isSignIn(c) ? undefined : sessions.csrfTokenOf(mac));
       }
     }
     return next();
   };
 }
 
-/** Failed sign-ins per user name and per client, in a sliding window; past the limit, 429 with Retry-After. */
-export function createSignInThrottle(clock: () => number, { windowMs = 15 * 60_000, perUser = 5, perClient = 20 } = {}) {
-  const failures = new Map<string, number[]>();
-  const recent = (key: string) => {
-    const now = clock();
-    const list = (failures.get(key) ?? []).filter((t) => t > now - windowMs);
-    if (list.length === 0) failures.delete(key);
-    else failures.set(key, list);
-    return list;
-  };
-  const keysOf = (userName: string, client: string): [string, number][] => [
-    [`user:${userName.toLowerCase()}`, perUser],
-    [`client:${client}`, perClient],
-  ];
+/** Failed sign-ins a (user name, client) pair, and a client over all user names, may have before waits begin. */
+export const FREE_FAILURES = { pair: 5, client: 20 } as const;
+/** The longest wait between attempts, and how long a key is remembered after its last failure. */
+export const MAX_SIGN_IN_DELAY_MS = 15 * 60_000;
+export const SIGN_IN_FAILURE_MEMORY_MS = 24 * 3600_000;
+
+/** After `free` failures, each further attempt waits 2, 4, 8 … seconds after the last failure, up to the cap. */
+export function signInDelayMs(failures: number, free: number): number {
+  if (failures < free) return 0;
+  return Math.min(MAX_SIGN_IN_DELAY_MS, 1000 * 2 ** Math.min(30, failures - free + 1));
+}
+
+/**
+ * Throttles password guessing without letting anyone lock an account: failures are counted per (user name,
+ * client) and per client, never per user alone, so the rightful user on another client is never refused because
+ * of someone else's guesses. Past the free failures the wait grows (`signInDelayMs`) instead of a hard lock-out.
+ * The counters live in SQLite (keys stored only as MACs), so every process on the file shares them.
+ */
+export function createSignInThrottle(identity: IdentityRepository, keyring: Keyring, clock: () => number) {
+  const keysOf = (userName: string, client: string) => ({
+    pair: keyring.mac('sign-in-throttle', `pair\n${userName.normalize('NFC').toLowerCase()}\n${client}`),
+    client: keyring.mac('sign-in-throttle', `client\n${client}`),
+  });
   return {
-    check(userName: string, client: string): void {
-      for (const [key, limit] of keysOf(userName, client)) {
-        const list = recent(key);
-        if (list.length >= limit) {
-          const retryAfter = Math.max(1, Math.ceil(((list[list.length - limit] ?? clock()) + windowMs - clock()) / 1000));
-          throw new AppError('Throttling.SignIn', `Too many failed sign-ins; try again in ${retryAfter} seconds`, { headers: {
-            'Retry-After': String(retryAfter),
-          } });
+    /**
+     * Admits one sign-in attempt or throws 429 with `Retry-After`. The attempt counts as a failure from the start
+     * (in the same write transaction as the check), so parallel guesses cannot slip past the count; `succeeded`
+     * takes it back.
+     */
+    attempt(userName: string, client: string): { succeeded(): void } {
+      const keys = keysOf(userName, client);
+      const now = clock();
+      identity.transaction(() => {
+        identity.purgeSignInFailures(now - SIGN_IN_FAILURE_MEMORY_MS);
+        const rows = new Map(identity.signInFailures([keys.pair, keys.client]).map((r) => [r.key, r]));
+        let waitMs = 0;
+        for (const kind of ['pair', 'client'] as const) {
+          const row = rows.get(keys[kind]);
+          if (row) waitMs = Math.max(waitMs, row.lastFailureAt + signInDelayMs(row.failures, FREE_FAILURES[kind]) - now);
         }
-      }
-    },
-    fail(userName: string, client: string): void {
-      for (const [key] of keysOf(userName, client)) failures.set(key, [...recent(key), clock()]);
-    },
-    succeed(userName: string): void {
-      failures.delete(`user:${userName.toLowerCase()}`);
+        if (waitMs > 0) {
+          const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+          throw new AppError('Throttling.SignIn', `Too many failed sign-ins; try again in ${retryAfter} seconds`, {
+            headers: { 'Retry-After': String(retryAfter) },
+          });
+        }
+        identity.addSignInFailure(keys.pair, now);
+        identity.addSignInFailure(keys.client, now);
+      });
+      return {
+        succeeded() {
+          // The pair starts afresh; the client only gets this attempt back, so signing in to one's own account
+          // does not wipe the count of guesses made at others.
+          identity.transaction(() => {
+            identity.forgetSignInFailures(keys.pair);
+            identity.takeBackSignInFailure(keys.client);
+          });
+        },
+      };
     },
   };
 }
+
+export type SignInThrottle = ReturnType<typeof createSignInThrottle>;

@@ -123,6 +123,9 @@ export function newCodeSourceId(now: Date): string {
   return `code-${stamp}-${suffix}`;
 }
 
+/** How long a Create's ClientToken is remembered. */
+export const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600_000;
+
 /** Binds a sealed token to its row, so a sealed value copied to another row does not open. */
 const tokenBinding = (codeSourceId: string) => `code_sources.access_token:${codeSourceId}`;
 
@@ -146,8 +149,8 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     'SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?',
   );
   const remove = db.prepare('DELETE FROM code_sources WHERE code_source_id = ? AND version = ?');
-  const findToken = db.prepare<[string, string], { body_mac: string; code_source_id: string }>(
-    'SELECT body_mac, code_source_id FROM client_tokens WHERE user_id = ? AND client_token = ?',
+  const findToken = db.prepare<[string, string, number], { body_mac: string; code_source_id: string }>(
+    'SELECT body_mac, code_source_id FROM client_tokens WHERE user_id = ? AND client_token = ? AND created_at >= ?',
   );
   const saveToken = db.prepare('INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES (?, ?, ?, ?, ?)');
   const purgeTokens = db.prepare('DELETE FROM client_tokens WHERE created_at < ?');
@@ -261,8 +264,11 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
       clientToken?: { token: string; bodyMac: string },
     ): { codeSourceId: string; created: boolean } | 'token-mismatch' {
       return writeTransaction(db, () => {
+        // Tokens are remembered CLIENT_TOKEN_TTL_MS by the app's clock: older ones are gone before the lookup.
+        const tokensSince = clock().getTime() - CLIENT_TOKEN_TTL_MS;
         if (clientToken) {
-          const seen = findToken.get(input.userId, clientToken.token);
+          purgeTokens.run(tokensSince);
+          const seen = findToken.get(input.userId, clientToken.token, tokensSince);
           if (seen) return seen.body_mac === clientToken.bodyMac ? { codeSourceId: seen.code_source_id, created: false } : 'token-mismatch';
         }
         const current = now();
@@ -273,10 +279,7 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
           if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
           throw error;
         }
-        if (clientToken) {
-          purgeTokens.run(Date.now() - 7 * 24 * 3600_000);
-          saveToken.run(input.userId, clientToken.token, clientToken.bodyMac, codeSourceId, Date.now());
-        }
+        if (clientToken) saveToken.run(input.userId, clientToken.token, clientToken.bodyMac, codeSourceId, Date.parse(current));
         return { codeSourceId, created: true };
       });
     },

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CodeSource, ListCodeSourcesResponse } from '@/shared/code-source.schema';
 import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
-import { WS } from '@/testing/test-seed';
+import { TEST_USERS, WS } from '@/testing/test-seed';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -214,6 +214,32 @@ describe('CreateCodeSource', () => {
     const d = await t.as('dev2').post(BASE, { ...body });
     await expectError(d, 409, 'Conflict.DuplicateName');
     expect(countRows()).toBe(1);
+  });
+
+  it('ClientToken is remembered 7 days by the app clock, then forgotten and purged', async () => {
+    const tokens = () => (t.db.prepare('SELECT client_token FROM client_tokens ORDER BY client_token').all() as { client_token: string }[]).map((r) => r.client_token);
+    // A week outlives any session: each request signs in afresh at the app's current time.
+    const post = (body: Record<string, unknown>) => {
+      const s = t.parts.sessions.start(TEST_USERS.dev.UserId);
+      return t.anonymous.post(BASE, body, { cookie: `cc_session=${s.sessionId}`, 'x-csrf-token': s.csrfToken });
+    };
+    const idOf = async (res: Response) => {
+      expect(res.status, await res.clone().text()).toBe(200);
+      return ((await res.json()) as { CodeSourceId: string }).CodeSourceId;
+    };
+    const body = createBody({ ClientToken: 'retry-week', DisplayName: 'week-old' });
+    const first = await idOf(await post(body));
+    t.clock.now += 7 * 24 * 3600_000 - 60_000;
+    expect(await idOf(await post({ ...body }))).toBe(first);
+    await expectError(await post({ ...body, DisplayName: 'other-name' }), 409, 'Conflict.ClientToken', 'ClientToken');
+    t.clock.now += 2 * 60_000;
+    // Past 7 days the token means nothing: a different body is a new create, not a conflict.
+    const later = await idOf(await post({ ...body, DisplayName: 'week-later' }));
+    expect(later).not.toBe(first);
+    expect(countRows()).toBe(2);
+    // The old row was purged by the app's clock (the wall clock says it is only minutes old); the new one is kept.
+    expect(tokens()).toEqual(['retry-week']);
+    expect((t.db.prepare('SELECT code_source_id FROM client_tokens').get() as { code_source_id: string }).code_source_id).toBe(later);
   });
 
   it('answers 415 for a non-JSON content type, 400 for malformed JSON and non-objects, 413 for a body over 64 KiB', async () => {

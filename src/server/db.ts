@@ -140,6 +140,16 @@ const migrations: string[] = [
       ON CONFLICT (workspace_id, accessibility, user_id) DO UPDATE SET n = n + 1;
   END;
   `,
+  `
+  -- Failed sign-ins per throttle key (a MAC of "pair, user name, client" or "client, address"), shared by every
+  -- process on the file; rows untouched for a day are purged.
+  CREATE TABLE sign_in_failures (
+    throttle_key TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    last_failure_at INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX sign_in_failures_age ON sign_in_failures(last_failure_at);
+  `,
 ];
 
 /** Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it. */

@@ -17,12 +17,21 @@ describe('configuration', () => {
     expect(c.secretKey?.length).toBe(32);
   });
 
+  it('reads TRUST_PROXY as a hop count or a CIDR list; unset, no proxy is trusted', () => {
+    expect(loadConfig({}).trustProxy).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,::1' }).trustProxy).toMatchObject({ cidrs: ['10.0.0.0/8', '::1/128'] });
+  });
+
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ SESSION_IDLE_MINUTES: '0' }, 'SESSION_IDLE_MINUTES'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '0' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${name} `));
   });
@@ -48,6 +57,10 @@ describe('start-up failures are one clear line, not a stack trace', () => {
     const r = startExpectingFailure({ PORT: 'abc' });
     expect(r.status).toBe(1);
     expect(r.stderr).toBe('Invalid configuration: PORT must be a whole number');
+    const proxy = startExpectingFailure({ TRUST_PROXY: 'nginx' });
+    expect(proxy.status).toBe(1);
+    expect(proxy.stderr).toMatch(/^Invalid configuration: TRUST_PROXY must be a hop count \(1-10\) or a comma-separated list of proxy addresses or CIDRs/);
+    expect(proxy.stderr.split('\n')).toHaveLength(1);
   });
 
   it('bad seed file: not JSON, and a rule broken', () => {

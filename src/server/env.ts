@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_PROXY_HOPS, parseTrustProxy, type TrustProxy } from './client-address';
 
 const port = z
   .string()
@@ -24,6 +25,12 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1 && n <= 10_080, { error: 'must be between 1 and 10080 minutes' })
     .default(60),
+  TRUST_PROXY: z
+    .string()
+    .refine((v) => parseTrustProxy(v) !== null, {
+      error: `must be a hop count (1-${MAX_PROXY_HOPS}) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,::1)`,
+    })
+    .optional(),
 });
 
 export interface Config {
@@ -34,6 +41,8 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   secretKey: Buffer | undefined;
   sessionIdleMinutes: number;
+  /** Which proxies' X-Forwarded-For / -Proto / -Host count; undefined: none (the socket address is the client). */
+  trustProxy: TrustProxy | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -66,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY === undefined ? undefined : (decodeKey(e.SECRET_KEY) ?? undefined),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    trustProxy: e.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(e.TRUST_PROXY) ?? undefined),
   };
 }

@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import type { ApiErrorBody } from '@/shared/error-codes';
-import type { Caller } from './auth';
+import type { Caller, RequestClient } from './auth';
 import { AppError, validationError } from './errors';
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -18,6 +18,8 @@ export interface AppVariables {
   rawBody: unknown;
   /** Set when the request came with a browser session: the session id's MAC. */
   sessionMac: string | undefined;
+  /** The client's address and how the browser reached us (set by `authenticate` on /api). */
+  client: RequestClient | undefined;
 }
 export type AppEnv = { Bindings: Partial<HttpBindings>; Variables: AppVariables };
 export type AppContext = Context<AppEnv>;

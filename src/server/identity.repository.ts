@@ -42,6 +42,14 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
   const touchSession = db.prepare('UPDATE sessions SET last_seen_at = ? WHERE session_mac = ?');
   const deleteSession = db.prepare('DELETE FROM sessions WHERE session_mac = ?');
   const purgeSessions = db.prepare('DELETE FROM sessions WHERE last_seen_at < ?');
+  const failuresOf = db.prepare<[string], { throttle_key: string; failures: number; last_failure_at: number }>(
+    'SELECT throttle_key, failures, last_failure_at FROM sign_in_failures WHERE throttle_key = ?',
+  );
+  const addFailure = db.prepare(`INSERT INTO sign_in_failures (throttle_key, failures, last_failure_at) VALUES (?, 1, ?)
+    ON CONFLICT (throttle_key) DO UPDATE SET failures = failures + 1, last_failure_at = excluded.last_failure_at`);
+  const deleteFailures = db.prepare('DELETE FROM sign_in_failures WHERE throttle_key = ?');
+  const takeBackFailure = db.prepare('UPDATE sign_in_failures SET failures = max(0, failures - 1) WHERE throttle_key = ?');
+  const purgeFailures = db.prepare('DELETE FROM sign_in_failures WHERE last_failure_at < ?');
 
   const toUser = (r: { user_id: string; user_name: string; password_hash: string | null }): UserRecord => ({
     userId: r.user_id,
@@ -103,6 +111,25 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
     },
     purgeSessions(olderThanMs: number): void {
       purgeSessions.run(olderThanMs);
+    },
+    /** Failed sign-ins counted under each throttle key (keys without failures are absent). */
+    signInFailures(keys: string[]): { key: string; failures: number; lastFailureAt: number }[] {
+      return keys.flatMap((key) => {
+        const r = failuresOf.get(key);
+        return r ? [{ key: r.throttle_key, failures: r.failures, lastFailureAt: r.last_failure_at }] : [];
+      });
+    },
+    addSignInFailure(key: string, nowMs: number): void {
+      addFailure.run(key, nowMs);
+    },
+    forgetSignInFailures(key: string): void {
+      deleteFailures.run(key);
+    },
+    takeBackSignInFailure(key: string): void {
+      takeBackFailure.run(key);
+    },
+    purgeSignInFailures(olderThanMs: number): void {
+      purgeFailures.run(olderThanMs);
     },
     /** Seeding and tests: write identity rows. */
     insertWorkspace(workspaceId: string, name: string): void {

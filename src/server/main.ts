@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
   const staticDir = path.join(root, 'dist');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) logger.warn('console not built; serving the API only', { staticDir });
-  const { app, identity, service } = createApp({ db, keyring, logger, sessionIdleMinutes: config.sessionIdleMinutes, staticDir });
+  const { app, identity, service } = createApp({ db, keyring, logger, sessionIdleMinutes: config.sessionIdleMinutes, staticDir, trustProxy: config.trustProxy });
 
   if (identity.isEmpty()) {
     // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.

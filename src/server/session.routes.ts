@@ -1,17 +1,14 @@
-import { deleteCookie, setCookie } from 'hono/cookie';
+import { deleteCookie } from 'hono/cookie';
 import { routes } from '@/shared/api-routes';
 import { isAdmin, canCreate } from '@/shared/roles';
 import type { SessionInfo } from '@/shared/session.schema';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from './crypto';
-import { AppError } from './errors';
-import { createRouter, requireCaller, tableRoute, type AppContext } from './http';
+import { createRouter, requireCaller, tableRoute } from './http';
 import type { IdentityRepository } from './identity.repository';
-import { checkCsrf, SESSION_COOKIE, type Sessions, type createSignInThrottle } from './auth';
-
-const clientOf = (c: AppContext) => c.env?.incoming?.socket?.remoteAddress ?? 'local';
+import { checkCsrf, SESSION_COOKIE, type Sessions, type SignInThrottle } from './auth';
+import { signInBrowser } from './sign-in';
 
 /** Browser sign-in (`/session`) and who the caller is (`/me`, `/workspaces`). */
-export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Sessions; throttle: ReturnType<typeof createSignInThrottle> }) {
+export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Sessions; throttle: SignInThrottle }) {
   const { identity, sessions, throttle } = deps;
   const app = createRouter();
 
@@ -27,26 +24,7 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
   app.openapi(tableRoute(routes.CreateSession), async (c) => {
     // No session yet, so no token: the origin checks still stop a cross-site sign-in (login CSRF).
     checkCsrf(c, undefined);
-    const { UserName, Password } = c.req.valid('json');
-    const client = clientOf(c);
-    throttle.check(UserName, client);
-    const user = identity.findUserByName(UserName);
-    // Verify against a dummy hash when the user is unknown: the answer takes as long either way.
-    const ok = await verifyPassword(Password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !user.passwordHash || !ok) {
-      throttle.fail(UserName, client);
-      throw new AppError('Unauthenticated.InvalidCredentials', 'The user name or password is incorrect');
-    }
-    throttle.succeed(UserName);
-    const { sessionId, csrfToken } = sessions.start(user.userId);
-    setCookie(c, SESSION_COOKIE, sessionId, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      path: '/',
-      secure: new URL(c.req.url).protocol === 'https:',
-    });
-    const info: SessionInfo = { SignedIn: true, UserId: user.userId, UserName: user.userName, CsrfToken: csrfToken, RequestId: c.get('requestId') };
-    return c.json(info, 200);
+    return c.json(await signInBrowser(c, c.req.valid('json'), { identity, sessions, throttle }), 200);
   });
 
   app.openapi(tableRoute(routes.DeleteSession), (c) => {
