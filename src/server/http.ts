@@ -71,8 +71,8 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset=utf-8\s*)?$/;
 
 /**
  * Route middleware for a route that takes a JSON body: anything but `application/json` is a 415, anything but a
- * UTF-8 JSON object a 400. The parsed object is kept as `rawBody` (the ClientToken compares the body as sent). `required: false` lets body-less operations (publish,
- * delete) take no body at all.
+ * UTF-8 JSON object a 400. The parsed object is kept as `rawBody` (the ClientToken compares the body as sent).
+ * `required: false` lets body-less operations (publish, delete) take no body at all.
  */
 export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
