@@ -12,6 +12,8 @@ async function detailsPath(page: import('@playwright/test').Page, name: string) 
 }
 
 test('a details link naming another workspace shows the item in its own workspace, with the roles held there', async ({ page, shot }) => {
+  // A long journey on a shared 2-core machine.
+  test.setTimeout(120_000);
   // dev2: developer in E2E Main, admin in E2E Paging.
   await signIn(page, 'dev2');
   await openWorkspace(page, MAIN.id);

@@ -2,6 +2,8 @@ import { expect, expectAccessible, test } from './fixtures';
 import { MAIN, USERS } from './e2e-seed';
 
 test('keyboard only: sign in, search, open details, close them, read why an action is disabled', async ({ page, shot }) => {
+  // A long journey on a shared 2-core machine.
+  test.setTimeout(120_000);
   await page.goto(`/code-sources?workspace=${MAIN.id}`);
   // The user name field has focus on arrival.
   await expect(page.getByLabel('User name')).toBeFocused();
@@ -62,7 +64,7 @@ test('keyboard only: sign in, search, open details, close them, read why an acti
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/q=admin-public/);
   // Edit is disabled yet reachable: on focus it says why, in view and as its description.
-  const edit = page.getByRole('button', { name: 'Edit admin-public' });
+  const edit = page.getByRole('button', { name: 'Edit admin-public', exact: true });
   await expect(edit).toBeDisabled();
   const reason = 'Only its creator or a workspace admin can change this';
   await edit.focus();
@@ -72,7 +74,7 @@ test('keyboard only: sign in, search, open details, close them, read why an acti
   await shot('keyboard-edit-reason');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('form', { name: 'Edit Code Configuration' })).toHaveCount(0);
-  const colleagues = page.getByRole('button', { name: 'More actions for admin-public' });
+  const colleagues = page.getByRole('button', { name: 'More actions for admin-public', exact: true });
   await colleagues.focus();
   await page.keyboard.press('Enter');
   const menu = page.getByRole('menu');

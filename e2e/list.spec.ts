@@ -4,6 +4,8 @@ import { PAGING } from './e2e-seed';
 const names = (page: import('@playwright/test').Page) => page.getByRole('table').getByRole('link').allTextContents();
 
 test('list: sort, search, page; reload and back/forward restore the view', async ({ page, shot }) => {
+  // A long journey on a shared 2-core machine.
+  test.setTimeout(120_000);
   await signIn(page, 'admin');
   await openWorkspace(page, PAGING.id);
   await expect(page.getByText('25 in total')).toBeVisible();
