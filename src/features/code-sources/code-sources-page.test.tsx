@@ -257,7 +257,7 @@ describe('a details link naming another workspace than the item\'s', { timeout: 
   const seed: SeedInput = {
     ...testSeed,
     members: [
-      ...testSeed.members,
+      ...(testSeed.members ?? []),
       { WorkspaceId: OTHER_WS, UserId: TEST_USERS.admin.UserId, Roles: ['PAI.AlgoDeveloper'] },
       { WorkspaceId: OTHER_WS, UserId: TEST_USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     ],
