@@ -3,243 +3,320 @@ import userEvent from '@testing-library/user-event';
 import { Route, Routes, useSearchParams } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { apiPaths } from '@/shared/api-paths';
-import { on, stubFetch, type RecordedRequest } from '@/testing/fetch-stub';
+import type { SeedInput } from '@/shared/seed.schema';
 import type { Workspace } from '@/lib/session.api';
-import { adminWorkspace, codeSourceFixture, currentUrl, renderConsole } from '@/testing/render-console';
+import { serveInProcess, type InProcessApi } from '@/testing/in-process-api';
+import { adminWorkspace, currentUrl, renderConsole, testQueryClient } from '@/testing/render-console';
+import { OTHER_WS, TEST_USERS, testSeed, WS } from '@/testing/test-seed';
 import { CodeSourcesPage } from './code-sources-page';
 
 const TOTAL = 45;
+const WORDS = ['bert', 'vision', 'llama', 'resnet', 'whisper', 'gpt', 'yolo', 't5', 'clip', 'diffusion'];
+/** Names in an order unlike their creation order ("bert-00", "diffusion-13", …); unique (13 is prime to 45). */
+const nameOf = (i: number) => `${WORDS[(i * 7) % WORDS.length]}-${String((i * 13) % TOTAL).padStart(2, '0')}`;
+/** The three oldest-but-one items edited after everything was created, so "modified" differs from "created". */
+const EDITED = [3, 17, 29];
 
-/** A server of 45 code sources that answers any page; the test looks at what was asked. */
-function stubList() {
-  return stubFetch(
-    on('GET', apiPaths.codeSources, (r) => {
-      const page = Number(r.url.searchParams.get('PageNumber'));
-      const size = Number(r.url.searchParams.get('PageSize'));
-      const search = r.url.searchParams.get('DisplayName');
-      const count = search === 'nothing' ? 0 : TOTAL;
-      const rows = Array.from({ length: Math.max(0, Math.min(size, count - (page - 1) * size)) }, (_, i) => {
-        const n = (page - 1) * size + i + 1;
-        return codeSourceFixture({ CodeSourceId: `code-20260101000000-${String(n).padStart(12, '0')}`, DisplayName: `repo-${n}` });
-      });
-      return { body: { CodeSources: rows, TotalCount: count, RequestId: 'r' } };
-    }),
-  );
+/** What the test knows about the seeded rows, independently of the server. */
+interface Row {
+  id: string;
+  name: string;
+  created: number;
+  modified: number;
+  mine: boolean;
+  isPublic: boolean;
 }
 
-/** The ListCodeSources parameters of the most recent list request for the page the user looks at. */
-function lastListQuery(requests: RecordedRequest[], predicate: (q: URLSearchParams) => boolean = () => true) {
-  const list = requests.filter((r) => r.url.pathname === apiPaths.codeSources && predicate(r.url.searchParams));
-  return Object.fromEntries(list.at(-1)?.url.searchParams ?? []);
+/**
+ * 45 code sources on the real server: 150 ms apart on the app clock (so ids, which only carry the second, do not
+ * sort like creation times), every fifth made by dev1, every third PUBLIC, three edited afterwards.
+ */
+async function seedList(api: InProcessApi): Promise<Row[]> {
+  const start = api.t.clock.now;
+  const step = 150;
+  const mine = (i: number) => i % 5 !== 2;
+  const ids = await api.seedCodeSources(TOTAL, (i) => ({ DisplayName: nameOf(i), Accessibility: i % 3 === 0 ? 'PUBLIC' : 'PRIVATE' }), {
+    as: (i) => (mine(i) ? 'admin' : 'dev'),
+    stepMs: step,
+  });
+  const rows = ids.map((id, i) => ({ id, name: nameOf(i), created: start + i * step, modified: start + i * step, mine: mine(i), isPublic: i % 3 === 0 }));
+  for (const i of EDITED) {
+    api.t.clock.now += 1000;
+    const res = await api.t.as('admin').put(apiPaths.codeSource(rows[i]!.id), { Description: 'edited later' });
+    expect(res.status).toBe(200);
+    rows[i]!.modified = api.t.clock.now;
+  }
+  return rows;
 }
 
-function renderPage(url = '/code-sources?workspace=2001') {
-  renderConsole(<CodeSourcesPage workspaceId="2001" workspace={adminWorkspace} userId="300001" />, { url });
-  return userEvent.setup();
+type SortKey = 'DisplayName' | 'CodeSourceId' | 'GmtCreateTime' | 'GmtModifyTime';
+/** The order the contract promises: by the key, ties by id, the whole order reversed for DESC. */
+function sorted(rows: Row[], by: SortKey, order: 'ASC' | 'DESC'): string[] {
+  const key = (r: Row) => ({ DisplayName: r.name, CodeSourceId: r.id, GmtCreateTime: r.created, GmtModifyTime: r.modified })[by];
+  const cmp = (a: Row, b: Row) => {
+    const [x, y] = [key(a), key(b)];
+    if (x !== y) return x < y ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+  const list = [...rows].sort(cmp);
+  if (order === 'DESC') list.reverse();
+  return list.map((r) => r.name);
+}
+const newestFirst = (rows: Row[]) => sorted(rows, 'GmtCreateTime', 'DESC');
+
+/** The names in the table's rows, top to bottom. */
+function visibleNames(): string[] {
+  const table = screen.getByRole('table');
+  return within(table)
+    .queryAllByRole('row')
+    .map((row) => within(row).queryByRole('link')?.textContent ?? '')
+    .filter((name) => name !== '');
+}
+const showsRows = (names: string[]) => waitFor(() => expect(visibleNames()).toEqual(names), { timeout: 15_000 });
+
+async function renderPage(url = '/code-sources?workspace=2001') {
+  const api = await serveInProcess('admin');
+  const rows = await seedList(api);
+  renderConsole(<CodeSourcesPage workspaceId={WS} workspace={adminWorkspace} userId={TEST_USERS.admin.UserId} />, { url });
+  return { api, rows, user: userEvent.setup() };
 }
 
-describe('the list: what the table asks the server, and what the URL says', () => {
+describe('the list against the real server: what the table asks, what it shows, what the URL says', { timeout: 90_000 }, () => {
   it('starts newest first, 20 a page, and shows the total', async () => {
-    const { requests } = stubList();
-    renderPage();
-    expect(await screen.findByRole('link', { name: 'repo-1' })).toBeInTheDocument();
-    expect(lastListQuery(requests, (q) => q.get('PageNumber') === '1')).toEqual({
-      WorkspaceId: '2001',
+    const { api, rows } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
+    expect(api.lastListQuery((q) => q.get('PageNumber') === '1')).toEqual({
+      WorkspaceId: WS,
       PageNumber: '1',
       PageSize: '20',
       SortBy: 'GmtCreateTime',
       Order: 'DESC',
     });
-    expect(screen.getByText('45 in total')).toBeInTheDocument();
+    expect(screen.getByText(`${TOTAL} in total`)).toBeInTheDocument();
     // The next page is prefetched before it is asked for.
-    await waitFor(() => expect(requests.some((r) => r.url.searchParams.get('PageNumber') === '2')).toBe(true));
+    await waitFor(() => expect(api.requests.some((r) => r.url.searchParams.get('PageNumber') === '2' && r.response?.status === 200)).toBe(true));
   });
 
-  it('sorts by each of the four SortBy columns, ascending then descending', async () => {
-    const { requests } = stubList();
-    const user = renderPage();
-    await screen.findByRole('link', { name: 'repo-1' });
+  it('sorts by each of the four SortBy columns, ascending then descending, back on the first page', async () => {
+    const { api, rows, user } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
     await user.click(screen.getByTitle('Next Page'));
-    await screen.findByRole('link', { name: 'repo-21' });
+    await showsRows(newestFirst(rows).slice(20, 40));
+    // The seed makes the four orders differ, so a column sorting by the wrong key shows the wrong rows.
+    const firstPages = (['DisplayName', 'CodeSourceId', 'GmtCreateTime', 'GmtModifyTime'] as const).map((by) => sorted(rows, by, 'ASC').slice(0, 20).join());
+    expect(new Set(firstPages).size).toBe(4);
     for (const [header, sortBy] of [['Name', 'DisplayName'], ['ID', 'CodeSourceId'], ['Created', 'GmtCreateTime'], ['Modified', 'GmtModifyTime']] as const) {
-      const th = screen.getByRole('columnheader', { name: new RegExp(`^${header}`) });
-      await user.click(th);
       const firstPage = (q: URLSearchParams) => q.get('PageNumber') === '1';
-      await waitFor(() => expect(lastListQuery(requests, firstPage)).toMatchObject({ SortBy: sortBy, Order: 'ASC' }));
+      await user.click(screen.getByRole('columnheader', { name: new RegExp(`^${header}`) }));
+      await waitFor(() => expect(api.lastListQuery(firstPage)).toMatchObject({ SortBy: sortBy, Order: 'ASC' }));
+      await showsRows(sorted(rows, sortBy, 'ASC').slice(0, 20));
+      expect(screen.getByRole('columnheader', { name: new RegExp(`^${header}`) })).toHaveAttribute('aria-sort', 'ascending');
       expect(currentUrl().searchParams.get('sort')).toBe(sortBy === 'GmtCreateTime' ? null : sortBy);
       expect(currentUrl().searchParams.get('order')).toBe('asc');
+      expect(currentUrl().searchParams.get('page')).toBeNull();
       await user.click(screen.getByRole('columnheader', { name: new RegExp(`^${header}`) }));
-      await waitFor(() => expect(lastListQuery(requests, firstPage)).toMatchObject({ SortBy: sortBy, Order: 'DESC' }));
+      await waitFor(() => expect(api.lastListQuery(firstPage)).toMatchObject({ SortBy: sortBy, Order: 'DESC' }));
+      await showsRows(sorted(rows, sortBy, 'DESC').slice(0, 20));
+      expect(screen.getByRole('columnheader', { name: new RegExp(`^${header}`) })).toHaveAttribute('aria-sort', 'descending');
     }
     expect(screen.getByRole('columnheader', { name: /^Git Address/ })).not.toHaveAttribute('aria-sort');
-  }, 90_000);
+  }, 240_000);
 
   it('pages forward and changes the page size; the URL follows', async () => {
-    const { requests } = stubList();
-    const user = renderPage();
-    await screen.findByRole('link', { name: 'repo-1' });
+    const { api, rows, user } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
     await user.click(screen.getByTitle('Next Page'));
-    expect(await screen.findByRole('link', { name: 'repo-21' })).toBeInTheDocument();
-    expect(lastListQuery(requests, (q) => q.get('PageNumber') === '2')).toMatchObject({ PageNumber: '2', PageSize: '20' });
+    await showsRows(newestFirst(rows).slice(20, 40));
+    expect(api.lastListQuery((q) => q.get('PageNumber') === '2')).toMatchObject({ PageNumber: '2', PageSize: '20' });
     expect(currentUrl().searchParams.get('page')).toBe('2');
+    await user.click(screen.getByTitle('Next Page'));
+    await showsRows(newestFirst(rows).slice(40));
+    expect(currentUrl().searchParams.get('page')).toBe('3');
     // Page size: antd's size changer is a Select.
-    const sizer = screen.getByRole('combobox', { name: /page/i });
-    fireEvent.mouseDown(sizer);
+    fireEvent.mouseDown(screen.getByRole('combobox', { name: /page/i }));
     await user.click(await screen.findByTitle('50 / page'));
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ PageNumber: '1', PageSize: '50' }));
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ PageNumber: '1', PageSize: '50' }));
+    await showsRows(newestFirst(rows));
     expect(currentUrl().searchParams.get('size')).toBe('50');
     expect(currentUrl().searchParams.get('page')).toBeNull();
   });
 
-  it('searches 300 ms after typing stops (not per keystroke), and at once on Enter', async () => {
-    const { requests } = stubList();
-    const user = renderPage();
-    await screen.findByRole('link', { name: 'repo-1' });
+  it('searches 300 ms after typing stops (not per keystroke), and at once on Enter; "nothing" finds nothing', async () => {
+    const { api, rows, user } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
     const box = screen.getByRole('searchbox', { name: 'Search by name' });
-    await user.type(box, 'bert');
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'bert', PageNumber: '1' }));
-    expect(requests.filter((r) => ['b', 'be', 'ber'].includes(r.url.searchParams.get('DisplayName') ?? ''))).toHaveLength(0);
-    expect(currentUrl().searchParams.get('q')).toBe('bert');
+    await user.type(box, 'BERT');
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ DisplayName: 'BERT', PageNumber: '1' }));
+    expect(api.requests.filter((r) => ['B', 'BE', 'BER'].includes(r.url.searchParams.get('DisplayName') ?? ''))).toHaveLength(0);
+    expect(currentUrl().searchParams.get('q')).toBe('BERT');
+    // The server's match is case-insensitive: every "bert-…" and nothing else.
+    const berts = newestFirst(rows.filter((r) => r.name.includes('bert')));
+    expect(berts.length).toBeGreaterThan(1);
+    await showsRows(berts);
+    expect(screen.getByText(`${berts.length} in total`)).toBeInTheDocument();
     await user.clear(box);
     await user.type(box, 'nothing{Enter}');
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'nothing' }));
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ DisplayName: 'nothing' }));
     expect(await screen.findByText('No matching code configurations')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Clear search and filters' }));
     await waitFor(() => expect(currentUrl().searchParams.get('q')).toBeNull());
-    expect(await screen.findByRole('link', { name: 'repo-1' })).toBeInTheDocument();
+    await showsRows(newestFirst(rows).slice(0, 20));
   });
 
-  it('filters by visibility and "created by me"', async () => {
-    const { requests } = stubList();
-    const user = renderPage();
-    await screen.findByRole('link', { name: 'repo-1' });
+  it('filters by "created by me" and visibility', async () => {
+    const { api, rows, user } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
     await user.click(screen.getByRole('checkbox', { name: 'Created by me' }));
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ UserId: '300001' }));
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ UserId: TEST_USERS.admin.UserId }));
+    const mine = rows.filter((r) => r.mine);
+    await showsRows(newestFirst(mine).slice(0, 20));
+    expect(screen.getByText(`${mine.length} in total`)).toBeInTheDocument();
     fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Visibility filter' }));
     await user.click(await screen.findByTitle('Public'));
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ Accessibility: 'PUBLIC', UserId: '300001' }));
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ Accessibility: 'PUBLIC', UserId: TEST_USERS.admin.UserId }));
+    const minePublic = mine.filter((r) => r.isPublic);
+    expect(minePublic.length).toBeGreaterThan(1);
+    await showsRows(newestFirst(minePublic));
+    expect(screen.getByText(`${minePublic.length} in total`)).toBeInTheDocument();
     expect(currentUrl().searchParams.get('visibility')).toBe('PUBLIC');
     expect(currentUrl().searchParams.get('mine')).toBe('1');
+    // Without "mine": dev1's public ones join.
+    await user.click(screen.getByRole('checkbox', { name: 'Created by me' }));
+    const allPublic = rows.filter((r) => r.isPublic);
+    expect(allPublic.length).toBeGreaterThan(minePublic.length);
+    await showsRows(newestFirst(allPublic));
   });
 
   it('restores the view from a pasted URL', async () => {
-    const { requests } = stubList();
-    renderPage('/code-sources?workspace=2001&q=repo&sort=CodeSourceId&order=asc&page=2&size=10');
-    expect(await screen.findByRole('link', { name: 'repo-11' })).toBeInTheDocument();
-    expect(lastListQuery(requests, (q) => q.get('PageNumber') === '2')).toEqual({
-      WorkspaceId: '2001',
-      DisplayName: 'repo',
+    const { api, rows } = await renderPage('/code-sources?workspace=2001&q=i&sort=CodeSourceId&order=asc&page=2&size=10');
+    const matches = rows.filter((r) => r.name.includes('i'));
+    expect(matches.length).toBeGreaterThan(10);
+    await showsRows(sorted(matches, 'CodeSourceId', 'ASC').slice(10, 20));
+    expect(api.lastListQuery((q) => q.get('PageNumber') === '2')).toEqual({
+      WorkspaceId: WS,
+      DisplayName: 'i',
       PageNumber: '2',
       PageSize: '10',
       SortBy: 'CodeSourceId',
       Order: 'ASC',
     });
-    expect(screen.getByRole('searchbox', { name: 'Search by name' })).toHaveValue('repo');
-    const sorted = screen.getByRole('columnheader', { name: /^ID/ });
-    expect(sorted).toHaveAttribute('aria-sort', 'ascending');
+    expect(screen.getByText(`${matches.length} in total`)).toBeInTheDocument();
+    expect(screen.getByRole('searchbox', { name: 'Search by name' })).toHaveValue('i');
+    expect(screen.getByRole('columnheader', { name: /^ID/ })).toHaveAttribute('aria-sort', 'ascending');
   });
 
-  it('shows the error state with the RequestId, and retries', async () => {
-    let fail = true;
-    stubFetch(
-      on('GET', apiPaths.codeSources, () =>
-        fail
-          ? { status: 500, body: { Code: 'InternalError', Message: 'x', RequestId: 'req-abc-123' } }
-          : { body: { CodeSources: [], TotalCount: 0, RequestId: 'r' } },
-      ),
-    );
-    const user = renderPage();
-    const alert = await screen.findByRole('alert');
-    expect(within(alert).getByText('req-abc-123')).toBeInTheDocument();
-    fail = false;
+  it('shows the error state with the server\'s RequestId, and retries', async () => {
+    const broken = await serveInProcess('admin');
+    // A real failure: the server's database is gone, so the list answers 500 InternalError.
+    broken.t.db.close();
+    renderConsole(<CodeSourcesPage workspaceId={WS} workspace={adminWorkspace} userId={TEST_USERS.admin.UserId} />, { url: '/code-sources?workspace=2001' });
+    const user = userEvent.setup();
+    const alert = await screen.findByRole('alert', {}, { timeout: 15_000 });
+    const failed = broken.requests.find((r) => r.url.pathname === apiPaths.codeSources);
+    expect(failed?.response).toMatchObject({ status: 500, body: { Code: 'InternalError' } });
+    const requestId = failed?.response?.headers.get('x-acs-request-id');
+    expect(requestId).toBeTruthy();
+    expect(within(alert).getByText(requestId!)).toBeInTheDocument();
+    // The server is back (a healthy one on a fresh database takes over the console's requests).
+    const healthy = await serveInProcess('admin');
     await user.click(within(alert).getByRole('button', { name: 'Retry' }));
     expect(await screen.findByText('No code configurations yet')).toBeInTheDocument();
+    expect(healthy.requests.filter((r) => r.url.pathname === apiPaths.codeSources)[0]?.response?.status).toBe(200);
     expect(screen.getAllByRole('button', { name: /Create Code Configuration/ }).length).toBeGreaterThan(0);
   });
 });
 
-describe('the search box keeps what is typed', () => {
+describe('the search box keeps what is typed', { timeout: 90_000 }, () => {
   it('keeps every character when each key comes just after the debounce (one key every 310 ms)', async () => {
-    const { requests } = stubList();
-    renderPage();
-    await screen.findByRole('link', { name: 'repo-1' });
+    const { api, rows } = await renderPage();
+    await showsRows(newestFirst(rows).slice(0, 20));
     const user = userEvent.setup({ delay: 310 });
     const box = screen.getByRole('searchbox', { name: 'Search by name' });
-    await user.type(box, 'seed-public');
-    expect(box).toHaveValue('seed-public');
-    await waitFor(() => expect(currentUrl().searchParams.get('q')).toBe('seed-public'));
-    await waitFor(() => expect(lastListQuery(requests)).toMatchObject({ DisplayName: 'seed-public' }));
-    expect(box).toHaveValue('seed-public');
-  }, 90_000);
+    await user.type(box, 'whisper-');
+    expect(box).toHaveValue('whisper-');
+    await waitFor(() => expect(currentUrl().searchParams.get('q')).toBe('whisper-'));
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ DisplayName: 'whisper-' }));
+    await showsRows(newestFirst(rows.filter((r) => r.name.startsWith('whisper-'))));
+    expect(box).toHaveValue('whisper-');
+  });
 
   it('follows a URL change that did not come from the box ("clear search")', async () => {
-    stubList();
-    const user = renderPage('/code-sources?workspace=2001&q=nothing');
+    const { rows, user } = await renderPage('/code-sources?workspace=2001&q=nothing');
     const box = screen.getByRole('searchbox', { name: 'Search by name' });
     expect(box).toHaveValue('nothing');
+    expect(await screen.findByText('No matching code configurations')).toBeInTheDocument();
     await user.click(await screen.findByRole('button', { name: 'Clear search and filters' }));
     await waitFor(() => expect(box).toHaveValue(''));
     expect(currentUrl().searchParams.get('q')).toBeNull();
+    await showsRows(newestFirst(rows).slice(0, 20));
   });
 });
 
-describe('a details link naming another workspace than the item\'s', () => {
+describe('a details link naming another workspace than the item\'s', { timeout: 90_000 }, () => {
+  // ada: admin of 2001 and developer in 2002, beside dev1 (also a developer in 2002).
+  const seed: SeedInput = {
+    ...testSeed,
+    members: [
+      ...(testSeed.members ?? []),
+      { WorkspaceId: OTHER_WS, UserId: TEST_USERS.admin.UserId, Roles: ['PAI.AlgoDeveloper'] },
+      { WorkspaceId: OTHER_WS, UserId: TEST_USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    ],
+  };
   const workspaces: Workspace[] = [
     adminWorkspace,
-    { WorkspaceId: '2002', WorkspaceName: 'test-other', Roles: ['PAI.AlgoDeveloper'], IsAdmin: false, CanCreate: true },
+    { WorkspaceId: OTHER_WS, WorkspaceName: 'test-other', Roles: ['PAI.AlgoDeveloper'], IsAdmin: false, CanCreate: true },
   ];
   /** As the app does: the workspace comes from the URL, and the page is rebuilt when it changes. */
   function Frame() {
     const [searchParams] = useSearchParams();
     const id = searchParams.get('workspace') ?? '';
-    return <CodeSourcesPage key={id} workspaceId={id} workspace={workspaces.find((w) => w.WorkspaceId === id)} userId="300001" />;
+    return <CodeSourcesPage key={id} workspaceId={id} workspace={workspaces.find((w) => w.WorkspaceId === id)} userId={TEST_USERS.admin.UserId} />;
   }
   const findDrawer = async (title: string) => {
-    const heading = await screen.findByText(title, { selector: '.drawer-title' }, { timeout: 10_000 });
+    // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
+    const heading = await screen.findByText(title, { selector: '.drawer-title' }, { timeout: 15_000 });
     return heading.closest<HTMLElement>('[role="dialog"]')!;
   };
-  function renderLink(item: ReturnType<typeof codeSourceFixture>) {
-    const { requests } = stubFetch(
-      on('GET', apiPaths.codeSources, () => ({ body: { CodeSources: [item], TotalCount: 1, RequestId: 'r' } })),
-      on('GET', apiPaths.codeSource(item.CodeSourceId), () => ({ body: { ...item, RequestId: 'r' }, headers: { etag: '"v1"' } })),
-      on('DELETE', apiPaths.codeSource(item.CodeSourceId), () => ({ body: { CodeSourceId: item.CodeSourceId, RequestId: 'r' } })),
-    );
+  /** The item is made in 2002 by `creator`; the link names 2001. */
+  async function renderLink(creator: 'admin' | 'dev', accessibility: 'PUBLIC' | 'PRIVATE') {
+    const api = await serveInProcess('admin', { seed });
+    const [id] = await api.seedCodeSources(1, () => ({ WorkspaceId: OTHER_WS, DisplayName: 'bert-finetune', Accessibility: accessibility }), { as: creator });
+    const queryClient = testQueryClient();
+    await api.signIn(queryClient);
     renderConsole(
       <Routes>
         <Route path="/code-sources" element={<Frame />} />
         <Route path="/code-sources/:codeSourceId" element={<Frame />} />
       </Routes>,
-      { url: `/code-sources/${item.CodeSourceId}?workspace=2001&q=bert` },
+      { url: `/code-sources/${id}?workspace=2001&q=bert`, queryClient },
     );
-    return { requests, user: userEvent.setup() };
+    return { api, id: id!, user: userEvent.setup() };
   }
 
   it('shows it under its own workspace, with the roles held there', async () => {
-    // Admin of 2001, developer in 2002: under 2001 a colleague's item would look editable.
-    renderLink(codeSourceFixture({ WorkspaceId: '2002', UserId: '300002' }));
-    // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
+    // Under 2001 (admin) dev1's item would look editable; in 2002 ada is a developer, and it is not hers.
+    const { id } = await renderLink('dev', 'PUBLIC');
     const drawer = await findDrawer('bert-finetune');
-    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe('2002'));
-    expect(currentUrl().pathname).toBe('/code-sources/code-20260101000000-abcdefabcdef');
+    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe(OTHER_WS));
+    expect(currentUrl().pathname).toBe(`/code-sources/${id}`);
     expect(currentUrl().searchParams.get('q')).toBe('bert');
     const edit = await within(drawer).findByRole('button', { name: 'Edit' });
     expect(edit).toBeDisabled();
     expect(within(drawer).getByText('Only its creator or a workspace admin can change this')).toBeInTheDocument();
   });
 
-  it('a delete from there refreshes the item\'s workspace lists', async () => {
-    const { requests, user } = renderLink(codeSourceFixture({ WorkspaceId: '2002', UserId: '300001' }));
-    // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
+  it('a delete from there deletes it on the server and refreshes the item\'s workspace lists', async () => {
+    const { api, id, user } = await renderLink('admin', 'PRIVATE');
     const drawer = await findDrawer('bert-finetune');
-    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe('2002'));
+    await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe(OTHER_WS));
     await user.click(await within(drawer).findByRole('button', { name: 'Delete' }));
     const confirm = (await screen.findByText('Delete "bert-finetune"?')).closest<HTMLElement>('[role="dialog"]')!;
     await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(requests.some((r) => r.method === 'DELETE')).toBe(true));
-    const deletedAt = requests.findIndex((r) => r.method === 'DELETE');
-    await waitFor(() =>
-      expect(requests.slice(deletedAt).some((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === '2002')).toBe(true),
-    );
-    expect(requests.some((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === '2001' && requests.indexOf(r) > deletedAt)).toBe(false);
+    await waitFor(() => expect(api.requests.find((r) => r.method === 'DELETE')?.response?.status).toBe(200));
+    expect((await api.t.as('admin').get(apiPaths.codeSource(id))).status).toBe(404);
+    const deletedAt = api.requests.findIndex((r) => r.method === 'DELETE');
+    const listsAfter = (ws: string) => api.requests.slice(deletedAt).filter((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === ws);
+    await waitFor(() => expect(listsAfter(OTHER_WS).length).toBeGreaterThan(0));
+    expect(listsAfter(WS)).toHaveLength(0);
   });
 });
