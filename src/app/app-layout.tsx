@@ -19,7 +19,7 @@ const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
 
 /** What every screen inside the frame knows: who is signed in and in which workspace. */
 export interface FrameContext {
-  session: SessionInfo;
+  session: SessionInfo | undefined;
   workspaces: Workspace[];
   workspaceId: string;
   workspace: Workspace | undefined;
@@ -52,7 +52,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = useFeedback();
-  const session = useQuery(sessionQuery()).data as SessionInfo;
+  // RequireSession renders this frame only once the session is loaded and signed in.
+  const session = useQuery(sessionQuery()).data;
   const workspaces = useQuery(workspacesQuery());
   const [searchParams, setSearchParams] = useSearchParams();
   const urlWorkspace = searchParams.get('workspace');

@@ -10,7 +10,7 @@ export function CodeSourcesRoute() {
       key={workspaceId}
       workspaceId={workspaceId}
       workspace={workspace}
-      userId={session.UserId}
+      userId={session?.UserId}
       onLeaveWorkspace={first ? () => switchWorkspace(first.WorkspaceId) : undefined}
     />
   );
