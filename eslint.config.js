@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
+import prettier from 'eslint-config-prettier';
 
 /** Who may import whom (STYLE.md): each folder lists the folders it must not reach into. */
 const zones = {
@@ -54,4 +55,6 @@ export default tseslint.config(
       ],
     },
   },
+  // Formatting is Prettier's: ESLint's stylistic rules stay off so the two never disagree.
+  prettier,
 );
