@@ -6,7 +6,19 @@ import prettier from 'eslint-config-prettier';
 
 /** Who may import whom (STYLE.md): each folder lists the folders it must not reach into. */
 const zones = {
-  'src/shared/**': ['@/server/*', '@/lib/*', '@/components/*', '@/features/*', '@/app/*', '@/testing/*', 'react', 'antd', 'node:*', 'hono', 'better-sqlite3'],
+  'src/shared/**': [
+    '@/server/*',
+    '@/lib/*',
+    '@/components/*',
+    '@/features/*',
+    '@/app/*',
+    '@/testing/*',
+    'react',
+    'antd',
+    'node:*',
+    'hono',
+    'better-sqlite3',
+  ],
   'src/server/**': ['@/lib/*', '@/components/*', '@/features/*', '@/app/*', 'react', 'antd'],
   'src/lib/**': ['@/server/*', '@/components/*', '@/features/*', '@/app/*'],
   'src/components/**': ['@/server/*', '@/features/*', '@/app/*'],
@@ -26,8 +38,19 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.browser, ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../*'], message: 'Use @/ across folders; ./ within one.' }, { group: ['**/index', '**/index.ts'], message: 'No barrel files.' }] }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../*'], message: 'Use @/ across folders; ./ within one.' },
+            { group: ['**/index', '**/index.ts'], message: 'No barrel files.' },
+          ],
+        },
+      ],
     },
   },
   ...Object.entries(zones).map(([files, banned]) => ({
@@ -51,7 +74,13 @@ export default tseslint.config(
       // A feature never imports another feature.
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../*'], message: 'Use @/ across folders.' }, { group: ['@/server/*', '@/app/*'], message: 'features may not import server or app.' }, { regex: '^@/features/(?!code-sources/)', message: 'A feature never imports another feature.' }] },
+        {
+          patterns: [
+            { group: ['../*'], message: 'Use @/ across folders.' },
+            { group: ['@/server/*', '@/app/*'], message: 'features may not import server or app.' },
+            { regex: '^@/features/(?!code-sources/)', message: 'A feature never imports another feature.' },
+          ],
+        },
       ],
     },
   },

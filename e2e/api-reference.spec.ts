@@ -1,7 +1,10 @@
 import { expect, signIn, test } from './fixtures';
 import { MAIN } from './e2e-seed';
 
-test('API reference: linked from the user menu, renders the generated document, and "Try it out" runs as the signed-in user', async ({ page, shot }) => {
+test('API reference: linked from the user menu, renders the generated document, and "Try it out" runs as the signed-in user', async ({
+  page,
+  shot,
+}) => {
   await signIn(page, 'dev');
   await page.getByRole('button', { name: /dev1/ }).click();
   const link = page.getByRole('link', { name: 'API reference' });
@@ -11,7 +14,15 @@ test('API reference: linked from the user menu, renders the generated document, 
   await page.goto('/api/docs');
   await expect(page).toHaveTitle(/API reference/);
   await expect(page.getByRole('heading', { name: /Code Configuration — PAI CodeSource API/ })).toBeVisible();
-  for (const op of ['CreateCodeSource', 'ListCodeSources', 'GetCodeSource', 'UpdateCodeSource', 'DeleteCodeSource', 'PublishCodeSource', 'UnpublishCodeSource']) {
+  for (const op of [
+    'CreateCodeSource',
+    'ListCodeSources',
+    'GetCodeSource',
+    'UpdateCodeSource',
+    'DeleteCodeSource',
+    'PublishCodeSource',
+    'UnpublishCodeSource',
+  ]) {
     await expect(page.getByText(op, { exact: true })).toBeVisible();
   }
   await shot('api-reference');

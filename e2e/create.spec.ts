@@ -19,7 +19,9 @@ test('create: validation errors, a credential in the URL, a duplicate name, then
   await expect(form.getByText('Required')).toHaveCount(2);
   await form.getByLabel('Git Address').fill('https://dev1:ghp_token@github.com/e2e-org/new.git');
   await form.getByLabel('Git Address').blur();
-  await expect(form.getByText('Do not put a user name or token in the address; use the Git Username and Access Token fields')).toBeVisible();
+  await expect(
+    form.getByText('Do not put a user name or token in the address; use the Git Username and Access Token fields'),
+  ).toBeVisible();
   await form.getByLabel('Code Commit').fill('not-a-hash');
   await form.getByLabel('Code Commit').blur();
   await expect(form.getByText('A commit hash of 7 to 40 (or 64) hexadecimal characters')).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, expectAccessible, openWorkspace, test } from './fixtures';
 import { MAIN } from './e2e-seed';
 
-test('language switch: every string and antd\'s own, remembered; axe on each screen in Chinese', async ({ page, shot }) => {
+test("language switch: every string and antd's own, remembered; axe on each screen in Chinese", async ({ page, shot }) => {
   // A long journey on a shared 2-core machine (about 50 s alone under load; the default is 60 s).
   test.setTimeout(120_000);
   await page.goto('/sign-in');

@@ -1,7 +1,7 @@
 import { expect, openWorkspace, row, signIn, test } from './fixtures';
 import { MAIN } from './e2e-seed';
 
-test('a developer cannot see a colleague\'s PRIVATE code source; an admin can', async ({ page, shot }) => {
+test("a developer cannot see a colleague's PRIVATE code source; an admin can", async ({ page, shot }) => {
   await signIn(page, 'dev');
   await openWorkspace(page, MAIN.id);
   await expect(page.getByRole('link', { name: 'shared-public', exact: true })).toBeVisible();

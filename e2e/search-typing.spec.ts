@@ -12,7 +12,11 @@ test('search box: typing key by key around the debounce keeps every character; t
   const box = page.getByRole('searchbox', { name: 'Search by name' });
 
   // Just under, just over and well over the 300 ms debounce: over it, every key lands after a search has started.
-  for (const [delay, text] of [[250, 'page-12'], [310, 'page-21'], [350, 'page-07']] as const) {
+  for (const [delay, text] of [
+    [250, 'page-12'],
+    [310, 'page-21'],
+    [350, 'page-07'],
+  ] as const) {
     await box.click();
     await box.pressSequentially(text, { delay });
     await expect(box).toHaveValue(text);

@@ -16,7 +16,13 @@ test('signed in, a bookmarked sign-in page offers to continue as the same user',
   await expect(page.getByRole('button', { name: `User menu: ${USERS.dev.UserName}` })).toBeVisible();
 });
 
-test('signing in as another user over a live session replaces it, in this tab and the others', async ({ page, context, playwright, baseURL, shot }) => {
+test('signing in as another user over a live session replaces it, in this tab and the others', async ({
+  page,
+  context,
+  playwright,
+  baseURL,
+  shot,
+}) => {
   await signIn(page, 'dev');
   await openWorkspace(page, MAIN.id);
   await expect(page.getByRole('link', { name: 'dev2-secret', exact: true })).toHaveCount(0);

@@ -30,19 +30,45 @@ const LIGHTHOUSE_ROWS = 10_000;
 const WS = '3001';
 const WS_LH = '3002';
 const KEY = Buffer.alloc(32, 42);
-const ADMIN = { UserId: '900001', UserName: 'bench-admin', Password: 'bench-admin-password', AccessKeyId: 'LTAIbenchAdmin01', AccessKeySecret: 'bench-secret-admin-000000000001' };
+const ADMIN = {
+  UserId: '900001',
+  UserName: 'bench-admin',
+  Password: 'bench-admin-password',
+  AccessKeyId: 'LTAIbenchAdmin01',
+  AccessKeySecret: 'bench-secret-admin-000000000001',
+};
 
 type Row = Record<string, string | number>;
 const table: Row[] = [];
 const record = (row: Row) => {
   table.push(row);
-  console.log(Object.entries(row).map(([k, v]) => `${k}=${v}`).join('  '));
+  console.log(
+    Object.entries(row)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('  '),
+  );
 };
 const ms = (n: number) => Math.round(n * 100) / 100;
 
 // ---------------------------------------------------------------- data
 const TEAMS = ['nlp', 'cv', 'speech', 'rec', 'search', 'ads', 'infra', 'llm', 'risk', 'bio'];
-const MODELS = ['bert', 'qwen', 'llama', 'resnet', 'vit', 'yolo', 'whisper', 'gpt2', 't5', 'clip', 'unet', 'xgboost', 'deepfm', 'wide-deep', 'sam'];
+const MODELS = [
+  'bert',
+  'qwen',
+  'llama',
+  'resnet',
+  'vit',
+  'yolo',
+  'whisper',
+  'gpt2',
+  't5',
+  'clip',
+  'unet',
+  'xgboost',
+  'deepfm',
+  'wide-deep',
+  'sam',
+];
 const TASKS = ['finetune', 'pretrain', 'eval', 'distill', 'export', 'serving', 'data-prep', 'sweep', 'lora', 'rlhf'];
 
 function nameOf(i: number): string {
@@ -71,7 +97,10 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
     identity.insertAccessKey(ADMIN.AccessKeyId, ADMIN.UserId, ADMIN.AccessKeySecret);
     identity.insertMember(WS, ADMIN.UserId, ['PAI.WorkspaceAdmin']);
     identity.insertMember(WS_LH, ADMIN.UserId, ['PAI.WorkspaceAdmin']);
-    for (const [ws, count] of [[WS, ROWS], [WS_LH, LIGHTHOUSE_ROWS]] as const) {
+    for (const [ws, count] of [
+      [WS, ROWS],
+      [WS_LH, LIGHTHOUSE_ROWS],
+    ] as const) {
       for (let i = 0; i < count; i++) {
         const displayName = nameOf(i);
         const r = repo.create({
@@ -97,7 +126,11 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
   db.close();
   const picked = { ids: ids.filter((_, i) => i % 997 === 0) };
   fs.writeFileSync(marker, JSON.stringify(picked));
-  record({ section: 'setup', what: `generated ${ROWS + LIGHTHOUSE_ROWS} code sources through the repository`, seconds: ms((performance.now() - started) / 1000) });
+  record({
+    section: 'setup',
+    what: `generated ${ROWS + LIGHTHOUSE_ROWS} code sources through the repository`,
+    seconds: ms((performance.now() - started) / 1000),
+  });
   return picked;
 }
 
@@ -167,7 +200,12 @@ interface Query {
 function queries(ids: string[]): Query[] {
   const id = ids[Math.floor(ids.length / 2)] ?? '';
   const list: Query[] = [{ name: 'Get by id', ours: `/api/v1/codesources/${id}`, json: `/codesources/${id}` }];
-  const sorts: [SortBy, string][] = [['GmtCreateTime', 'GmtCreateTime'], ['GmtModifyTime', 'GmtModifyTime'], ['DisplayName', 'DisplayName'], ['CodeSourceId', 'id']];
+  const sorts: [SortBy, string][] = [
+    ['GmtCreateTime', 'GmtCreateTime'],
+    ['GmtModifyTime', 'GmtModifyTime'],
+    ['DisplayName', 'DisplayName'],
+    ['CodeSourceId', 'id'],
+  ];
   for (const [sortBy, jsonField] of sorts) {
     for (const order of ['ASC', 'DESC'] as Order[]) {
       list.push({
@@ -178,7 +216,13 @@ function queries(ids: string[]): Query[] {
       });
     }
   }
-  const searches: [string, string][] = [['many hits', 'bert'], ['few hits', 'finetune-4242'], ['no hits', 'zzqx'], ['1 character', 'q'], ['2 characters', 'qw']];
+  const searches: [string, string][] = [
+    ['many hits', 'bert'],
+    ['few hits', 'finetune-4242'],
+    ['no hits', 'zzqx'],
+    ['1 character', 'q'],
+    ['2 characters', 'qw'],
+  ];
   for (const [label, text] of searches) {
     list.push({
       name: `List search "${text}" (${label})`,
@@ -255,15 +299,29 @@ async function lighthouse(url: string, cookie: string) {
         '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
         ...(preset === 'desktop' ? ['--preset=desktop'] : []),
       ];
-      const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'lighthouse'), args, { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, encoding: 'utf8', timeout: 180_000 });
+      const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'lighthouse'), args, {
+        env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' },
+        encoding: 'utf8',
+        timeout: 180_000,
+      });
       if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`lighthouse failed: ${r.stderr?.slice(-1500)}`);
       const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { categories: Record<string, { score: number }> };
       fs.rmSync(out, { force: true });
       runs.push(Object.fromEntries(Object.entries(report.categories).map(([k, v]) => [k, Math.round(v.score * 100)])));
     }
     const median = (k: string) => runs.map((r) => r[k] ?? 0).sort((a, b) => a - b)[1] ?? 0;
-    scores[preset] = { performance: median('performance'), accessibility: median('accessibility'), 'best-practices': median('best-practices') };
-    record({ section: 'lighthouse', preset, ...scores[preset], runs: runs.map((r) => r.performance).join('/'), target: preset === 'desktop' ? 'perf ≥ 95' : 'perf ≥ 80' });
+    scores[preset] = {
+      performance: median('performance'),
+      accessibility: median('accessibility'),
+      'best-practices': median('best-practices'),
+    };
+    record({
+      section: 'lighthouse',
+      preset,
+      ...scores[preset],
+      runs: runs.map((r) => r.performance).join('/'),
+      target: preset === 'desktop' ? 'perf ≥ 95' : 'perf ≥ 80',
+    });
   }
   return scores;
 }
@@ -271,18 +329,33 @@ async function lighthouse(url: string, cookie: string) {
 // ---------------------------------------------------------------- main
 async function main() {
   fs.mkdirSync(RESULTS, { recursive: true });
-  const machine = { cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.type()} ${os.release()}` };
+  const machine = {
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}`,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+  };
   console.log(`bench on ${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}; ${SECONDS} s per load run`);
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html'))) spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.html')))
+    spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 
   const dataDir = path.join(RESULTS, 'data-100k');
   const { ids } = await prepareData(dataDir);
   const port = 18_000 + Math.floor(Math.random() * 1000);
-  const server = await startProcess(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { ...process.env, PORT: String(port), DATA_DIR: dataDir, SECRET_KEY: KEY.toString('hex'), LOG_LEVEL: 'silent' }, /listening|Code Configuration console/);
+  const server = await startProcess(
+    process.execPath,
+    ['--import', 'tsx', 'src/server/main.ts'],
+    { ...process.env, PORT: String(port), DATA_DIR: dataDir, SECRET_KEY: KEY.toString('hex'), LOG_LEVEL: 'silent' },
+    /listening|Code Configuration console/,
+  );
   const base = `http://127.0.0.1:${port}`;
   const results: Record<string, unknown> = { machine, seconds: SECONDS, rows: ROWS };
   try {
-    const signIn = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ UserName: ADMIN.UserName, Password: ADMIN.Password }) });
+    const signIn = await fetch(`${base}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ UserName: ADMIN.UserName, Password: ADMIN.Password }),
+    });
     const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const { CsrfToken } = (await signIn.json()) as { CsrfToken: string };
 
@@ -293,7 +366,17 @@ async function main() {
       const floor = floorOf(dataDir, q);
       for (const connections of [1, 32]) {
         const r = await load(`${base}${q.ours}`, connections, { headers: { cookie } });
-        const row: Row = { section: 'api', query: q.name, conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'mean round trip ms': r.mean, 'req/s': r.rps, non2xx: r.non2xx, errors: r.errors };
+        const row: Row = {
+          section: 'api',
+          query: q.name,
+          conn: connections,
+          'p50 ms': r.p50,
+          'p99 ms': r.p99,
+          'mean round trip ms': r.mean,
+          'req/s': r.rps,
+          non2xx: r.non2xx,
+          errors: r.errors,
+        };
         if (floor && connections === 1) {
           row['floor p50 ms'] = ms(floor.p50);
           row['floor p99 ms'] = ms(floor.p99);
@@ -311,13 +394,30 @@ async function main() {
         requests: [
           {
             setupRequest: (req) => {
-              const s = signRequest({ method: 'GET', pathname: '/api/v1/codesources', query: { WorkspaceId: WS, PageSize: '20' }, action: 'ListCodeSources', accessKeyId: ADMIN.AccessKeyId, accessKeySecret: ADMIN.AccessKeySecret, host: `127.0.0.1:${port}` });
+              const s = signRequest({
+                method: 'GET',
+                pathname: '/api/v1/codesources',
+                query: { WorkspaceId: WS, PageSize: '20' },
+                action: 'ListCodeSources',
+                accessKeyId: ADMIN.AccessKeyId,
+                accessKeySecret: ADMIN.AccessKeySecret,
+                host: `127.0.0.1:${port}`,
+              });
               return { ...req, path: s.url, headers: s.headers };
             },
           },
         ],
       });
-      record({ section: 'api', query: 'List first page, signed (ACS3) each request', conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps, non2xx: r.non2xx, errors: r.errors });
+      record({
+        section: 'api',
+        query: 'List first page, signed (ACS3) each request',
+        conn: connections,
+        'p50 ms': r.p50,
+        'p99 ms': r.p99,
+        'req/s': r.rps,
+        non2xx: r.non2xx,
+        errors: r.errors,
+      });
     }
 
     // 4. Writes with synchronous=FULL.
@@ -329,22 +429,51 @@ async function main() {
           {
             method: 'POST',
             headers: writeHeaders,
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ WorkspaceId: WS, DisplayName: `bench-write-${process.pid}-${n++}`, CodeRepo: 'https://github.com/example/bench.git' }) }),
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({
+                WorkspaceId: WS,
+                DisplayName: `bench-write-${process.pid}-${n++}`,
+                CodeRepo: 'https://github.com/example/bench.git',
+              }),
+            }),
           },
         ],
       });
-      record({ section: 'writes', what: 'Create', conn: connections, 'p50 ms': created.p50, 'p99 ms': created.p99, 'req/s': created.rps, non2xx: created.non2xx, errors: created.errors });
+      record({
+        section: 'writes',
+        what: 'Create',
+        conn: connections,
+        'p50 ms': created.p50,
+        'p99 ms': created.p99,
+        'req/s': created.rps,
+        non2xx: created.non2xx,
+        errors: created.errors,
+      });
       let u = 0;
       const updated = await load(`${base}/api/v1/codesources`, connections, {
         requests: [
           {
             method: 'PUT',
             headers: writeHeaders,
-            setupRequest: (req) => ({ ...req, path: `/api/v1/codesources/${ids[u % ids.length]}`, body: JSON.stringify({ Description: `updated ${u++}` }) }),
+            setupRequest: (req) => ({
+              ...req,
+              path: `/api/v1/codesources/${ids[u % ids.length]}`,
+              body: JSON.stringify({ Description: `updated ${u++}` }),
+            }),
           },
         ],
       });
-      record({ section: 'writes', what: 'Update', conn: connections, 'p50 ms': updated.p50, 'p99 ms': updated.p99, 'req/s': updated.rps, non2xx: updated.non2xx, errors: updated.errors });
+      record({
+        section: 'writes',
+        what: 'Update',
+        conn: connections,
+        'p50 ms': updated.p50,
+        'p99 ms': updated.p99,
+        'req/s': updated.rps,
+        non2xx: updated.non2xx,
+        errors: updated.errors,
+      });
     }
 
     // 5. Memory after the load.
@@ -353,19 +482,34 @@ async function main() {
     // 3. json-server 0.17 with the same 100,000 items.
     if (!SKIP.has('json-server') && !SKIP.has('api')) {
       const db = openDatabase(path.join(dataDir, 'code-config.sqlite'));
-      const items = db.prepare(`SELECT code_source_id AS id, display_name AS DisplayName, description AS Description, code_repo AS CodeRepo, code_branch AS CodeBranch, code_commit AS CodeCommit, mount_path AS MountPath, accessibility AS Accessibility, gmt_create_time AS GmtCreateTime, gmt_modify_time AS GmtModifyTime, user_id AS UserId FROM code_sources WHERE workspace_id = ?`).all(WS);
+      const items = db
+        .prepare(
+          `SELECT code_source_id AS id, display_name AS DisplayName, description AS Description, code_repo AS CodeRepo, code_branch AS CodeBranch, code_commit AS CodeCommit, mount_path AS MountPath, accessibility AS Accessibility, gmt_create_time AS GmtCreateTime, gmt_modify_time AS GmtModifyTime, user_id AS UserId FROM code_sources WHERE workspace_id = ?`,
+        )
+        .all(WS);
       db.close();
       const jsonFile = path.join(RESULTS, 'json-server-db.json');
       fs.writeFileSync(jsonFile, JSON.stringify({ codesources: items }));
       const jsonPort = port + 1;
-      const json = spawn(path.join(ROOT, 'node_modules', '.bin', 'json-server'), ['--port', String(jsonPort), '--quiet', jsonFile], { cwd: ROOT, stdio: 'ignore' });
+      const json = spawn(path.join(ROOT, 'node_modules', '.bin', 'json-server'), ['--port', String(jsonPort), '--quiet', jsonFile], {
+        cwd: ROOT,
+        stdio: 'ignore',
+      });
       await waitForHttp(`http://127.0.0.1:${jsonPort}/codesources/${ids[0]}`);
       try {
         for (const q of qs) {
           for (const connections of [1, 32]) {
             const r = await load(`http://127.0.0.1:${jsonPort}${q.json}`, connections);
             const ours = ourRows.find((o) => o.query === q.name && o.conn === connections);
-            record({ section: 'json-server', query: q.name, conn: connections, 'p50 ms': r.p50, 'p99 ms': r.p99, 'req/s': r.rps, 'ours/json-server req/s': ms(Number(ours?.['req/s'] ?? 0) / Math.max(1, r.rps)) });
+            record({
+              section: 'json-server',
+              query: q.name,
+              conn: connections,
+              'p50 ms': r.p50,
+              'p99 ms': r.p99,
+              'req/s': r.rps,
+              'ours/json-server req/s': ms(Number(ours?.['req/s'] ?? 0) / Math.max(1, r.rps)),
+            });
           }
         }
         record({ section: 'memory', what: 'json-server RSS', MiB: rssMb(json.pid ?? 0) });

@@ -50,7 +50,9 @@ function newest(p) {
 }
 if (args.has('--build') || args.has('--test')) {
   const index = path.join(root, 'dist', 'index.html');
-  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'].map((p) => path.join(root, p)).filter((p) => fs.existsSync(p));
+  const inputs = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json']
+    .map((p) => path.join(root, p))
+    .filter((p) => fs.existsSync(p));
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   if (built < Math.max(...inputs.map(newest))) {
     log('building the console (vite build)');
@@ -61,9 +63,12 @@ if (args.has('--build') || args.has('--test')) {
 // 4. Debian's Chromium for the Playwright journeys (Playwright's own browser cannot be downloaded here).
 if (args.has('--test') && !fs.existsSync('/usr/bin/chromium')) {
   const isRoot = process.getuid?.() === 0;
-  log('installing Debian\'s chromium for the browser tests');
+  log("installing Debian's chromium for the browser tests");
   const sudo = isRoot ? [] : ['sudo', '-n'];
-  const apt = (a) => run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...a], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = (a) =>
+    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...a], {
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   apt(['update', '-q']);
   apt(['install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-noto-cjk']);
   try {

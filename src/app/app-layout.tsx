@@ -101,7 +101,12 @@ export function AppLayout() {
   let content;
   if (workspaces.isPending) content = <LoadingRows label={t('state.loading')} />;
   else if (workspaces.isError) content = <ErrorState error={workspaces.error} onRetry={() => void workspaces.refetch()} />;
-  else if (workspaces.data.length === 0) content = <StatusPanel status="info" title={t('state.noWorkspacesTitle')}>{t('state.noWorkspacesText')}</StatusPanel>;
+  else if (workspaces.data.length === 0)
+    content = (
+      <StatusPanel status="info" title={t('state.noWorkspacesTitle')}>
+        {t('state.noWorkspacesText')}
+      </StatusPanel>
+    );
   else if (!urlWorkspace) content = <LoadingRows label={t('state.loading')} />;
   else {
     const context: FrameContext = {
@@ -119,7 +124,11 @@ export function AppLayout() {
   return (
     <div style={{ minHeight: '100vh', background: '#f0f2f5' }}>
       <header className="app-header">
-        <Link to={urlWorkspace ? `/code-sources?workspace=${encodeURIComponent(urlWorkspace)}` : '/code-sources'} className="product" aria-label={t('app.product')}>
+        <Link
+          to={urlWorkspace ? `/code-sources?workspace=${encodeURIComponent(urlWorkspace)}` : '/code-sources'}
+          className="product"
+          aria-label={t('app.product')}
+        >
           <CodeOutlined aria-hidden style={{ fontSize: 20, color: '#69b1ff' }} />
           <span className="product-name">{t('app.product')}</span>
         </Link>

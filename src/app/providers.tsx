@@ -50,7 +50,15 @@ function AntdWithLocale({ children }: { children: ReactNode }) {
 }
 
 /** Everything a screen needs around it: queries, language, antd's theme and locale, toasts and modals. */
-export function Providers({ queryClient, children, initialLocale }: { queryClient: QueryClient; children: ReactNode; initialLocale?: Locale }) {
+export function Providers({
+  queryClient,
+  children,
+  initialLocale,
+}: {
+  queryClient: QueryClient;
+  children: ReactNode;
+  initialLocale?: Locale;
+}) {
   return (
     <QueryClientProvider client={queryClient}>
       <I18nProvider initialLocale={initialLocale}>

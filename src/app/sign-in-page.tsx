@@ -66,9 +66,15 @@ export function SignInPage() {
           <strong>{t('app.product')}</strong>
           <LanguageSwitch />
         </div>
-        <h1 className="page-title" style={{ marginTop: 8 }}>{t('signIn.title')}</h1>
-        <p className="page-intro" style={{ marginBottom: 16 }}>{t('signIn.subtitle')}</p>
-        {searchParams.get('expired') === '1' && !failure && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('signIn.expired')} />}
+        <h1 className="page-title" style={{ marginTop: 8 }}>
+          {t('signIn.title')}
+        </h1>
+        <p className="page-intro" style={{ marginBottom: 16 }}>
+          {t('signIn.subtitle')}
+        </p>
+        {searchParams.get('expired') === '1' && !failure && (
+          <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('signIn.expired')} />
+        )}
         {failure && <Alert type="error" showIcon role="alert" style={{ marginBottom: 16 }} title={failure} />}
         {current !== undefined && (
           <section aria-label={t('signIn.current')}>
@@ -81,14 +87,45 @@ export function SignInPage() {
         )}
         <form onSubmit={submit} noValidate aria-label={t('signIn.title')}>
           <div className="field">
-            <label htmlFor="sign-in-user" className="field-label">{t('signIn.userName')}</label>
-            <Input id="sign-in-user" prefix={<UserOutlined aria-hidden />} autoComplete="username" value={userName} onChange={(e) => setUserName(e.target.value)} autoFocus status={missing.user ? 'error' : undefined} aria-invalid={missing.user || undefined} aria-describedby={missing.user ? 'sign-in-user-help' : undefined} />
-            {missing.user && <div id="sign-in-user-help" className="field-error">{t('rule.required')}</div>}
+            <label htmlFor="sign-in-user" className="field-label">
+              {t('signIn.userName')}
+            </label>
+            <Input
+              id="sign-in-user"
+              prefix={<UserOutlined aria-hidden />}
+              autoComplete="username"
+              value={userName}
+              onChange={(e) => setUserName(e.target.value)}
+              autoFocus
+              status={missing.user ? 'error' : undefined}
+              aria-invalid={missing.user || undefined}
+              aria-describedby={missing.user ? 'sign-in-user-help' : undefined}
+            />
+            {missing.user && (
+              <div id="sign-in-user-help" className="field-error">
+                {t('rule.required')}
+              </div>
+            )}
           </div>
           <div className="field">
-            <label htmlFor="sign-in-password" className="field-label">{t('signIn.password')}</label>
-            <Input.Password id="sign-in-password" prefix={<LockOutlined aria-hidden />} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} status={missing.password ? 'error' : undefined} aria-invalid={missing.password || undefined} aria-describedby={missing.password ? 'sign-in-password-help' : undefined} />
-            {missing.password && <div id="sign-in-password-help" className="field-error">{t('rule.required')}</div>}
+            <label htmlFor="sign-in-password" className="field-label">
+              {t('signIn.password')}
+            </label>
+            <Input.Password
+              id="sign-in-password"
+              prefix={<LockOutlined aria-hidden />}
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              status={missing.password ? 'error' : undefined}
+              aria-invalid={missing.password || undefined}
+              aria-describedby={missing.password ? 'sign-in-password-help' : undefined}
+            />
+            {missing.password && (
+              <div id="sign-in-password-help" className="field-error">
+                {t('rule.required')}
+              </div>
+            )}
           </div>
           <Button type={current === undefined ? 'primary' : 'default'} htmlType="submit" block loading={mutation.isPending}>
             {t('signIn.submit')}

@@ -77,7 +77,17 @@ export interface DataTableProps<TData extends RowData> {
 }
 
 /** The one place that renders a TanStack table: antd's Table draws headers, cells, sort arrows and the pager. */
-export function DataTable<TData extends RowData>({ table, label, loading, pageSizeOptions, showTotal, defaultSorting, rowClassName, locale, scrollX }: DataTableProps<TData>) {
+export function DataTable<TData extends RowData>({
+  table,
+  label,
+  loading,
+  pageSizeOptions,
+  showTotal,
+  defaultSorting,
+  rowClassName,
+  locale,
+  scrollX,
+}: DataTableProps<TData>) {
   const rows = table.getRowModel().rows;
   const { pagination } = table.state;
   const sorted = table.state.sorting[0];

@@ -10,11 +10,16 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
   const { t } = useI18n();
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   return (
-    <StatusPanel status="error" title={title ?? t('error.loadFailed')} actions={onRetry ? <Button onClick={onRetry}>{t('common.retry')}</Button> : undefined}>
+    <StatusPanel
+      status="error"
+      title={title ?? t('error.loadFailed')}
+      actions={onRetry ? <Button onClick={onRetry}>{t('common.retry')}</Button> : undefined}
+    >
       <div>{errorText(error, t)}</div>
       {requestId && (
         <div>
-          {t('error.requestId')}: <span className="mono">{requestId}</span> <CopyButton text={requestId} label={t('common.copyRequestId')} />
+          {t('error.requestId')}: <span className="mono">{requestId}</span>{' '}
+          <CopyButton text={requestId} label={t('common.copyRequestId')} />
         </div>
       )}
     </StatusPanel>

@@ -11,7 +11,17 @@ const ICONS = {
  * A whole-area state (error, not a member, not found) — like antd's Result, without its illustrations, which
  * would weigh on the first screen's bundle.
  */
-export function StatusPanel({ status, title, children, actions }: { status: keyof typeof ICONS; title: ReactNode; children?: ReactNode; actions?: ReactNode }) {
+export function StatusPanel({
+  status,
+  title,
+  children,
+  actions,
+}: {
+  status: keyof typeof ICONS;
+  title: ReactNode;
+  children?: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <div className="status-panel" role={status === 'error' ? 'alert' : 'status'}>
       <div className="status-panel-icon">{ICONS[status]}</div>

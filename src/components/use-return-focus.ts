@@ -8,7 +8,8 @@ export function useReturnFocus(open: boolean): void {
   const opener = useRef<HTMLElement | null>(null);
   useEffect(() => {
     if (open) {
-      opener.current = document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
+      opener.current =
+        document.activeElement instanceof HTMLElement && document.activeElement !== document.body ? document.activeElement : null;
       return;
     }
     const target = opener.current;

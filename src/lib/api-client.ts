@@ -47,7 +47,11 @@ type RequestOf<N extends OperationName> = Routes[N] extends { request: infer Q }
 type Part<N extends OperationName, K extends string, Key extends string> =
   RequestOf<N> extends Record<K, infer S extends z.ZodType> ? Record<Key, z.input<S>> : object;
 type BodyPart<N extends OperationName> =
-  RequestOf<N> extends { body: infer B } ? (B extends { required: true } ? { body: z.input<JsonSchemaOf<B>> } : { body?: z.input<JsonSchemaOf<B>> }) : object;
+  RequestOf<N> extends { body: infer B }
+    ? B extends { required: true }
+      ? { body: z.input<JsonSchemaOf<B>> }
+      : { body?: z.input<JsonSchemaOf<B>> }
+    : object;
 
 /** What a call of operation `N` takes: its path parameters, query, body and headers as the table declares them. */
 export type ApiInput<N extends OperationName> = Part<N, 'params', 'params'> &
@@ -72,7 +76,13 @@ const OWN_401: ReadonlySet<OperationName> = new Set(['CreateSession', 'DeleteSes
  */
 export async function callApi<N extends OperationName>(name: N, input: ApiInput<N>): Promise<ApiResponse<N>> {
   const { method, path } = endpoints[name];
-  const { params, query, body, headers: extraHeaders, signal } = input as {
+  const {
+    params,
+    query,
+    body,
+    headers: extraHeaders,
+    signal,
+  } = input as {
     params?: Record<string, string>;
     query?: Record<string, string | undefined>;
     body?: unknown;

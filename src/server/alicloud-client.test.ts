@@ -7,7 +7,12 @@ import { TEST_USERS, WS, testSeed, type TestUser } from '@/testing/test-seed';
 
 // The client is CommonJS and imports differently under tsx and vitest; createRequire works in both (toolchain.md).
 const require = createRequire(import.meta.url);
-const { default: Client, Config, Params, OpenApiRequest } = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
+const {
+  default: Client,
+  Config,
+  Params,
+  OpenApiRequest,
+} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
 const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
 
 const CODE_SOURCES = '/api/v1/codesources';
@@ -30,7 +35,17 @@ function paiClient(server: ServerProcess, accessKeyId: string, accessKeySecret: 
   const client = new Client(new Config({ accessKeyId, accessKeySecret, protocol: 'http', endpoint: `127.0.0.1:${server.port}` }));
   const runtime = new RuntimeOptions({ autoretry: false, readTimeout: 10_000, connectTimeout: 5_000 });
   const call = async (action: string, method: string, pathname: string, request: { query?: Record<string, string>; body?: Json } = {}) => {
-    const params = new Params({ action, version: '2021-02-04', protocol: 'HTTP', pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json' });
+    const params = new Params({
+      action,
+      version: '2021-02-04',
+      protocol: 'HTTP',
+      pathname,
+      method,
+      authType: 'AK',
+      style: 'ROA',
+      reqBodyType: 'json',
+      bodyType: 'json',
+    });
     return (await client.callApi(params, new OpenApiRequest(request), runtime)) as ApiResponse;
   };
   return {
@@ -44,7 +59,8 @@ function paiClient(server: ServerProcess, accessKeyId: string, accessKeySecret: 
 }
 type PaiClient = ReturnType<typeof paiClient>;
 
-const clientOf = (server: ServerProcess, user: TestUser) => paiClient(server, TEST_USERS[user].AccessKeyId, TEST_USERS[user].AccessKeySecret);
+const clientOf = (server: ServerProcess, user: TestUser) =>
+  paiClient(server, TEST_USERS[user].AccessKeyId, TEST_USERS[user].AccessKeySecret);
 
 /** The error the client throws; fails the test when the call succeeds. */
 async function failure(call: Promise<unknown>): Promise<ClientError> {
@@ -66,7 +82,9 @@ function withoutRequestId(body: Json): Json {
 
 /** The SQLite files under DATA_DIR that exist now (main file, WAL, shared memory). */
 function databaseFiles(dataDir: string): string[] {
-  return ['code-config.sqlite', 'code-config.sqlite-wal', 'code-config.sqlite-shm'].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f));
+  return ['code-config.sqlite', 'code-config.sqlite-wal', 'code-config.sqlite-shm']
+    .map((f) => path.join(dataDir, f))
+    .filter((f) => fs.existsSync(f));
 }
 
 /** Which of the database files contain `text` as plain UTF-8. */
@@ -133,29 +151,71 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     expect(got.body.RequestId).not.toBe(created.body.RequestId);
 
     // A pinned commit (stored lower-case) instead of the default branch; no token given → no token flagged.
-    const pinned = await dev.create({ WorkspaceId: WS, DisplayName: unique('pinned'), CodeRepo: 'git@github.com:example/train.git', CodeCommit: 'ABCDEF0123456', MountPath: '/home/admin/code/', CloneType: 1, Accessibility: 'PUBLIC' });
+    const pinned = await dev.create({
+      WorkspaceId: WS,
+      DisplayName: unique('pinned'),
+      CodeRepo: 'git@github.com:example/train.git',
+      CodeCommit: 'ABCDEF0123456',
+      MountPath: '/home/admin/code/',
+      CloneType: 1,
+      Accessibility: 'PUBLIC',
+    });
     const pinnedGot = (await dev.get(pinned.body.CodeSourceId as string)).body;
-    expect(pinnedGot).toMatchObject({ CodeCommit: 'abcdef0123456', CodeBranch: '', MountPath: '/home/admin/code/', CloneType: 1, Accessibility: 'PUBLIC', HasCodeRepoAccessToken: false, CodeRepoAccessToken: '' });
+    expect(pinnedGot).toMatchObject({
+      CodeCommit: 'abcdef0123456',
+      CodeBranch: '',
+      MountPath: '/home/admin/code/',
+      CloneType: 1,
+      Accessibility: 'PUBLIC',
+      HasCodeRepoAccessToken: false,
+      CodeRepoAccessToken: '',
+    });
   });
 
   it('ListCodeSources: case-insensitive substring DisplayName, SortBy, lower-case Order, paging and TotalCount', async () => {
     const tag = unique('list');
     const names = ['alpha', 'beta', 'gamma', 'delta'].map((n) => `${tag}-${n}`);
     const ids = new Map<string, string>();
-    for (const name of names) ids.set(name, (await admin.create({ WorkspaceId: WS, DisplayName: name, CodeRepo: 'https://github.com/example/list.git' })).body.CodeSourceId as string);
+    for (const name of names)
+      ids.set(
+        name,
+        (await admin.create({ WorkspaceId: WS, DisplayName: name, CodeRepo: 'https://github.com/example/list.git' })).body
+          .CodeSourceId as string,
+      );
     await admin.create({ WorkspaceId: WS, DisplayName: unique('unrelated'), CodeRepo: 'https://github.com/example/list.git' });
 
     const namesOf = (r: ApiResponse) => (r.body.CodeSources as Json[]).map((c) => c.DisplayName);
     const search = tag.toUpperCase();
 
-    const page1 = await admin.list({ WorkspaceId: WS, DisplayName: search, SortBy: 'DisplayName', Order: 'desc', PageNumber: '1', PageSize: '2' });
+    const page1 = await admin.list({
+      WorkspaceId: WS,
+      DisplayName: search,
+      SortBy: 'DisplayName',
+      Order: 'desc',
+      PageNumber: '1',
+      PageSize: '2',
+    });
     expect(page1.statusCode).toBe(200);
     expect(page1.body.TotalCount).toBe(4);
     expect(namesOf(page1)).toEqual([`${tag}-gamma`, `${tag}-delta`]);
-    const page2 = await admin.list({ WorkspaceId: WS, DisplayName: search, SortBy: 'DisplayName', Order: 'desc', PageNumber: '2', PageSize: '2' });
+    const page2 = await admin.list({
+      WorkspaceId: WS,
+      DisplayName: search,
+      SortBy: 'DisplayName',
+      Order: 'desc',
+      PageNumber: '2',
+      PageSize: '2',
+    });
     expect(page2.body.TotalCount).toBe(4);
     expect(namesOf(page2)).toEqual([`${tag}-beta`, `${tag}-alpha`]);
-    const page3 = await admin.list({ WorkspaceId: WS, DisplayName: search, SortBy: 'DisplayName', Order: 'desc', PageNumber: '3', PageSize: '2' });
+    const page3 = await admin.list({
+      WorkspaceId: WS,
+      DisplayName: search,
+      SortBy: 'DisplayName',
+      Order: 'desc',
+      PageNumber: '3',
+      PageSize: '2',
+    });
     expect(page3.body).toMatchObject({ CodeSources: [], TotalCount: 4 });
 
     const byCreation = await admin.list({ WorkspaceId: WS, DisplayName: search, SortBy: 'GmtCreateTime', Order: 'ASC' });
@@ -179,7 +239,14 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
   });
 
   it('UpdateCodeSource changes only the fields it is given', async () => {
-    const created = await dev.create({ WorkspaceId: WS, DisplayName: unique('update'), Description: 'before', CodeRepo: 'https://github.com/example/u.git', CodeRepoUserName: 'git-user', CodeRepoAccessToken: 'tok_update_0123456789' });
+    const created = await dev.create({
+      WorkspaceId: WS,
+      DisplayName: unique('update'),
+      Description: 'before',
+      CodeRepo: 'https://github.com/example/u.git',
+      CodeRepoUserName: 'git-user',
+      CodeRepoAccessToken: 'tok_update_0123456789',
+    });
     const id = created.body.CodeSourceId as string;
     const before = withoutRequestId((await dev.get(id)).body);
 
@@ -192,11 +259,23 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     expect(after.GmtCreateTime).toBe(before.GmtCreateTime);
 
     await dev.update(id, { CodeBranch: 'release/v2', MountPath: '/home/admin/src/' });
-    expect((await dev.get(id)).body).toMatchObject({ Description: 'after', CodeBranch: 'release/v2', MountPath: '/home/admin/src/', HasCodeRepoAccessToken: true, CodeRepoUserName: 'git-user' });
+    expect((await dev.get(id)).body).toMatchObject({
+      Description: 'after',
+      CodeBranch: 'release/v2',
+      MountPath: '/home/admin/src/',
+      HasCodeRepoAccessToken: true,
+      CodeRepoUserName: 'git-user',
+    });
 
     // "" clears the token (and resets branch / mount path to the defaults).
     await dev.update(id, { CodeRepoAccessToken: '', CodeBranch: '', MountPath: '' });
-    expect((await dev.get(id)).body).toMatchObject({ HasCodeRepoAccessToken: false, CodeRepoAccessToken: '', CodeBranch: 'master', MountPath: '/root/code/', CodeRepoUserName: 'git-user' });
+    expect((await dev.get(id)).body).toMatchObject({
+      HasCodeRepoAccessToken: false,
+      CodeRepoAccessToken: '',
+      CodeBranch: 'master',
+      MountPath: '/root/code/',
+      CodeRepoUserName: 'git-user',
+    });
 
     // Accessibility and WorkspaceId cannot be changed by Update.
     const readOnly = await failure(dev.update(id, { Accessibility: 'PUBLIC' }));
@@ -206,7 +285,8 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
 
   it('PublishCodeSource makes a PRIVATE code source visible to the workspace guest', async () => {
     const DisplayName = unique('publish');
-    const id = (await dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/p.git' })).body.CodeSourceId as string;
+    const id = (await dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/p.git' })).body
+      .CodeSourceId as string;
     expect(await failure(guest.get(id))).toMatchObject({ code: '201400002', statusCode: 404 });
     expect((await guest.list({ WorkspaceId: WS, DisplayName })).body.TotalCount).toBe(0);
 
@@ -223,7 +303,8 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
 
   it('DeleteCodeSource removes it: GetCodeSource then fails with 201400002 / 404', async () => {
     const DisplayName = unique('delete');
-    const id = (await dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/d.git' })).body.CodeSourceId as string;
+    const id = (await dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/d.git' })).body
+      .CodeSourceId as string;
     const deleted = await dev.delete(id);
     expect(deleted.statusCode).toBe(200);
     expect(deleted.body).toEqual({ CodeSourceId: id, RequestId: expect.any(String) });
@@ -231,7 +312,12 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     const error = await failure(dev.get(id));
     expect(error.code).toBe('201400002');
     expect(error.statusCode).toBe(404);
-    expect(error.data).toMatchObject({ Code: '201400002', RequestId: expect.any(String), HostId: expect.any(String), Message: expect.any(String) });
+    expect(error.data).toMatchObject({
+      Code: '201400002',
+      RequestId: expect.any(String),
+      HostId: expect.any(String),
+      Message: expect.any(String),
+    });
     expect((await admin.list({ WorkspaceId: WS, DisplayName })).body.TotalCount).toBe(0);
     expect(await failure(dev.delete(id))).toMatchObject({ code: '201400002', statusCode: 404 });
     // The name is free again.
@@ -246,7 +332,9 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     expect(error.data.Message).toContain('CodeRepo');
 
     // Credentials inside the URL are refused and never echoed back.
-    const inUrl = await failure(dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://bob:s3cretInUrl99@github.com/example/x.git' }));
+    const inUrl = await failure(
+      dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://bob:s3cretInUrl99@github.com/example/x.git' }),
+    );
     expect(inUrl).toMatchObject({ code: 'InvalidParameter', statusCode: 400 });
     expect(inUrl.data.Field).toBe('CodeRepo');
     expect(JSON.stringify(inUrl.data)).not.toContain('s3cretInUrl99');
@@ -269,11 +357,16 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     const DisplayName = unique('badkey');
     const wrongSecret = paiClient(server, TEST_USERS.dev.AccessKeyId, `${TEST_USERS.dev.AccessKeySecret}x`);
     expect(await failure(wrongSecret.list({ WorkspaceId: WS }))).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
-    expect(await failure(wrongSecret.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/k.git' }))).toMatchObject({ code: 'SignatureDoesNotMatch', statusCode: 400 });
+    expect(await failure(wrongSecret.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/k.git' }))).toMatchObject(
+      { code: 'SignatureDoesNotMatch', statusCode: 400 },
+    );
 
     const unknownKey = paiClient(server, 'LTAInoSuchKey0001', TEST_USERS.dev.AccessKeySecret);
     expect(await failure(unknownKey.list({ WorkspaceId: WS }))).toMatchObject({ code: 'InvalidAccessKeyId.NotFound', statusCode: 404 });
-    expect(await failure(unknownKey.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/k.git' }))).toMatchObject({ code: 'InvalidAccessKeyId.NotFound', statusCode: 404 });
+    expect(await failure(unknownKey.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/k.git' }))).toMatchObject({
+      code: 'InvalidAccessKeyId.NotFound',
+      statusCode: 404,
+    });
 
     expect((await admin.list({ WorkspaceId: WS, DisplayName })).body.TotalCount).toBe(0);
   });
@@ -282,13 +375,21 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     const DisplayName = unique('secret');
     const token = `ghp_${unique('tokenAtRest').replace(/-/g, '')}`;
     const newToken = `ghp_${unique('tokenUpdated').replace(/-/g, '')}`;
-    const created = await dev.create({ WorkspaceId: WS, DisplayName, CodeRepo: 'https://github.com/example/s.git', CodeRepoUserName: 'git-user', CodeRepoAccessToken: token });
+    const created = await dev.create({
+      WorkspaceId: WS,
+      DisplayName,
+      CodeRepo: 'https://github.com/example/s.git',
+      CodeRepoUserName: 'git-user',
+      CodeRepoAccessToken: token,
+    });
     const id = created.body.CodeSourceId as string;
     await dev.update(id, { CodeRepoAccessToken: newToken });
     expect((await dev.get(id)).body).toMatchObject({ CodeRepoAccessToken: '', HasCodeRepoAccessToken: true });
 
     // The log has one access line per request (so the search below had something to look at).
-    const requestLine = server.logs.map((l) => JSON.parse(l.startsWith('{') ? l : '{}') as Json).find((l) => l.requestId === created.body.RequestId);
+    const requestLine = server.logs
+      .map((l) => JSON.parse(l.startsWith('{') ? l : '{}') as Json)
+      .find((l) => l.requestId === created.body.RequestId);
     expect(requestLine).toMatchObject({ msg: 'request', method: 'POST', path: CODE_SOURCES, status: 200, userId: TEST_USERS.dev.UserId });
     const output = [...server.logs, ...server.stderr].join('\n');
     expect(output).not.toContain(token);
@@ -322,20 +423,49 @@ describe('the real server keeps its data across a restart on the same DATA_DIR',
     const admin = clientOf(first, 'admin');
     const dev = clientOf(first, 'dev');
     const ids = [
-      (await admin.create({ WorkspaceId: WS, DisplayName: 'restart-one', CodeRepo: 'https://github.com/example/one.git', CodeRepoUserName: 'u', CodeRepoAccessToken: token })).body.CodeSourceId as string,
-      (await admin.create({ WorkspaceId: WS, DisplayName: 'restart-two', CodeRepo: 'git@github.com:example/two.git', CodeCommit: '0123456789abcdef0123456789abcdef01234567' })).body.CodeSourceId as string,
-      (await dev.create({ WorkspaceId: WS, DisplayName: 'restart-three', CodeRepo: 'https://github.com/example/three.git', Description: 'dev code' })).body.CodeSourceId as string,
+      (
+        await admin.create({
+          WorkspaceId: WS,
+          DisplayName: 'restart-one',
+          CodeRepo: 'https://github.com/example/one.git',
+          CodeRepoUserName: 'u',
+          CodeRepoAccessToken: token,
+        })
+      ).body.CodeSourceId as string,
+      (
+        await admin.create({
+          WorkspaceId: WS,
+          DisplayName: 'restart-two',
+          CodeRepo: 'git@github.com:example/two.git',
+          CodeCommit: '0123456789abcdef0123456789abcdef01234567',
+        })
+      ).body.CodeSourceId as string,
+      (
+        await dev.create({
+          WorkspaceId: WS,
+          DisplayName: 'restart-three',
+          CodeRepo: 'https://github.com/example/three.git',
+          Description: 'dev code',
+        })
+      ).body.CodeSourceId as string,
     ];
     await admin.publish(ids[1] ?? '');
     await dev.update(ids[2] ?? '', { CodeBranch: 'feature/x' });
-    await admin.delete((await admin.create({ WorkspaceId: WS, DisplayName: 'restart-gone', CodeRepo: 'https://github.com/example/gone.git' })).body.CodeSourceId as string);
+    await admin.delete(
+      (await admin.create({ WorkspaceId: WS, DisplayName: 'restart-gone', CodeRepo: 'https://github.com/example/gone.git' })).body
+        .CodeSourceId as string,
+    );
 
     const listQuery = { WorkspaceId: WS, SortBy: 'CodeSourceId', Order: 'asc', PageSize: '100' };
     const snapshot = async (s: ServerProcess) => {
       const a = clientOf(s, 'admin');
       const gets = [];
       for (const id of ids) gets.push(withoutRequestId((await a.get(id)).body));
-      return { gets, list: withoutRequestId((await a.list(listQuery)).body), devList: withoutRequestId((await clientOf(s, 'dev').list(listQuery)).body) };
+      return {
+        gets,
+        list: withoutRequestId((await a.list(listQuery)).body),
+        devList: withoutRequestId((await clientOf(s, 'dev').list(listQuery)).body),
+      };
     };
     const before = await snapshot(first);
     expect(before.list.TotalCount).toBe(3);
@@ -351,7 +481,14 @@ describe('the real server keeps its data across a restart on the same DATA_DIR',
     const changedSeed = {
       ...testSeed,
       workspaces: [...(testSeed.workspaces ?? []), { WorkspaceId: '2999', WorkspaceName: 'late' }],
-      codeSources: [{ UserId: TEST_USERS.admin.UserId, WorkspaceId: WS, DisplayName: 'from-second-seed', CodeRepo: 'https://github.com/example/late.git' }],
+      codeSources: [
+        {
+          UserId: TEST_USERS.admin.UserId,
+          WorkspaceId: WS,
+          DisplayName: 'from-second-seed',
+          CodeRepo: 'https://github.com/example/late.git',
+        },
+      ],
     };
     const second = await first.restart({ seed: changedSeed });
     server = second;
@@ -366,8 +503,12 @@ describe('the real server keeps its data across a restart on the same DATA_DIR',
 
     // Still writable, and names taken before the restart are still taken.
     const admin2 = clientOf(second, 'admin');
-    expect((await admin2.create({ WorkspaceId: WS, DisplayName: 'restart-four', CodeRepo: 'https://github.com/example/four.git' })).statusCode).toBe(200);
-    expect(await failure(admin2.create({ WorkspaceId: WS, DisplayName: 'RESTART-ONE', CodeRepo: 'https://github.com/example/one.git' }))).toMatchObject({ statusCode: 409 });
+    expect(
+      (await admin2.create({ WorkspaceId: WS, DisplayName: 'restart-four', CodeRepo: 'https://github.com/example/four.git' })).statusCode,
+    ).toBe(200);
+    expect(
+      await failure(admin2.create({ WorkspaceId: WS, DisplayName: 'RESTART-ONE', CodeRepo: 'https://github.com/example/one.git' })),
+    ).toMatchObject({ statusCode: 409 });
     expect((await admin2.list(listQuery)).body.TotalCount).toBe(4);
 
     // The seed file is only needed for the first start: once it is gone, a restart still works.

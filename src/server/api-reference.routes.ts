@@ -87,7 +87,7 @@ export function apiReferenceRoutes(root: OpenAPIHono<AppEnv>) {
       },
       tags: [
         { name: 'PAI CodeSource', description: "PAI's operations, version " + API_VERSION },
-        { name: 'Extensions', description: 'Operations this service adds to PAI\'s' },
+        { name: 'Extensions', description: "Operations this service adds to PAI's" },
       ],
     });
     return document;

@@ -34,16 +34,29 @@ describe('the OpenAPI document', () => {
     const doc = await documentOf();
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     // Hono's own list of registered handlers; middleware is registered for ALL methods.
-    const served = [...new Set(t.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`))];
+    const served = [
+      ...new Set(t.app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`)),
+    ];
     expect(served.sort()).toEqual(documented.sort());
-    expect(documented.sort()).toEqual(Object.values(routes).map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
+    expect(documented.sort()).toEqual(
+      Object.values(routes)
+        .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+        .sort(),
+    );
   });
 
   it("names PAI's six operations as PAI does, tags the extensions, and declares both ways to authenticate", async () => {
     const doc = await documentOf();
     const ops = Object.values(doc.paths).flatMap((p) => Object.values(p));
     const pai = ops.filter((o) => o.tags.includes('PAI CodeSource')).map((o) => o.operationId);
-    expect(pai.sort()).toEqual(['CreateCodeSource', 'DeleteCodeSource', 'GetCodeSource', 'ListCodeSources', 'PublishCodeSource', 'UpdateCodeSource']);
+    expect(pai.sort()).toEqual([
+      'CreateCodeSource',
+      'DeleteCodeSource',
+      'GetCodeSource',
+      'ListCodeSources',
+      'PublishCodeSource',
+      'UpdateCodeSource',
+    ]);
     expect(ops.filter((o) => !o.tags.includes('PAI CodeSource')).every((o) => o.tags.includes('Extensions'))).toBe(true);
     expect(doc.components.securitySchemes.ACS3).toMatchObject({ type: 'apiKey', in: 'header', name: 'Authorization' });
     expect(doc.components.securitySchemes.Session).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'cc_session' });
@@ -53,7 +66,22 @@ describe('the OpenAPI document', () => {
   });
 
   it('documents request fields with their limits, from the shared contract', async () => {
-    const doc = (await documentOf()) as unknown as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean } }> } }>> };
+    const doc = (await documentOf()) as unknown as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: {
+              content: Record<
+                string,
+                { schema: { properties: Record<string, unknown>; required: string[]; additionalProperties: boolean } }
+              >;
+            };
+          }
+        >
+      >;
+    };
     const create = doc.paths['/api/v1/codesources']?.post?.requestBody?.content['application/json']?.schema;
     expect(create?.required.sort()).toEqual(['CodeRepo', 'DisplayName', 'WorkspaceId']);
     expect(create?.additionalProperties).toBe(false);
@@ -67,9 +95,14 @@ describe('the OpenAPI document', () => {
 
 describe('the route-contract check', () => {
   it('fails a response whose body breaks the documented schema, or whose status is not documented', async () => {
-    const bad = new Response(JSON.stringify({ CodeSources: [{ CodeSourceId: 1 }], TotalCount: 1, RequestId: 'x' }), { headers: { 'content-type': 'application/json' } });
+    const bad = new Response(JSON.stringify({ CodeSources: [{ CodeSourceId: 1 }], TotalCount: 1, RequestId: 'x' }), {
+      headers: { 'content-type': 'application/json' },
+    });
     await expect(assertDocumentedResponse('GET', '/api/v1/codesources?WorkspaceId=1', bad)).rejects.toThrow(/ListCodeSources 200/);
-    const undocumented = new Response(JSON.stringify({ RequestId: 'x', HostId: 'h', Code: 'Conflict.DuplicateName', Message: 'm' }), { status: 409, headers: { 'content-type': 'application/json' } });
+    const undocumented = new Response(JSON.stringify({ RequestId: 'x', HostId: 'h', Code: 'Conflict.DuplicateName', Message: 'm' }), {
+      status: 409,
+      headers: { 'content-type': 'application/json' },
+    });
     await expect(assertDocumentedResponse('GET', '/api/v1/codesources/code-1', undocumented)).rejects.toThrow(/does not document/);
   });
 });

@@ -96,7 +96,8 @@ export function createApp(deps: AppDeps) {
     const requestId = c.get('requestId') ?? newRequestId();
     const host = c.req.header('host');
     // Hono's own refusals (e.g. an unsupported media type found by a validator) in the API's shape.
-    if (error instanceof HTTPException && error.status === 415) error = new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
+    if (error instanceof HTTPException && error.status === 415)
+      error = new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
     if (error instanceof AppError) {
       for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
       return c.json(errorBody(requestId, host, error), error.status as 400);
@@ -106,7 +107,14 @@ export function createApp(deps: AppDeps) {
       error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return c.json(errorBody(requestId, host, new AppError('InternalError', `An internal error occurred; quote RequestId ${requestId} when reporting it`)), 500);
+    return c.json(
+      errorBody(
+        requestId,
+        host,
+        new AppError('InternalError', `An internal error occurred; quote RequestId ${requestId} when reporting it`),
+      ),
+      500,
+    );
   };
   app.onError((error, c) => errorResponse(c, error));
 

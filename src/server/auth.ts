@@ -87,7 +87,8 @@ export function checkCsrf(c: AppContext, expectedToken: string | undefined): voi
   }
   if (expectedToken === undefined) return;
   const given = c.req.header(CSRF_HEADER) ?? '';
-  if (!sameText(given, expectedToken)) throw new AppError('Forbidden.CsrfTokenInvalid', `The ${CSRF_HEADER} header is missing or wrong; reload the page`);
+  if (!sameText(given, expectedToken))
+    throw new AppError('Forbidden.CsrfTokenInvalid', `The ${CSRF_HEADER} header is missing or wrong; reload the page`);
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -43,7 +43,16 @@ interface ByIdRow {
 
 const ROLE_USER: Record<Role, TestUser> = { owner: 'owner', admin: 'admin', developer: 'dev', guest: 'guest', 'non-member': 'outsider' };
 
-const row = (role: Role, creator: TestUser, access: Access, Get: ByIdOutcome, Update: ByIdOutcome, Delete: ByIdOutcome, Publish: ByIdOutcome, Unpublish: ByIdOutcome): ByIdRow => ({
+const row = (
+  role: Role,
+  creator: TestUser,
+  access: Access,
+  Get: ByIdOutcome,
+  Update: ByIdOutcome,
+  Delete: ByIdOutcome,
+  Publish: ByIdOutcome,
+  Unpublish: ByIdOutcome,
+): ByIdRow => ({
   role,
   creator,
   access,
@@ -68,26 +77,26 @@ const PERMISSIONS = {
    */
   byId: [
     //   role          creator     access      Get       Update     Delete     Publish    Unpublish
-    row('owner',      'owner',    'PRIVATE', 'read',   'changed', 'deleted', 'changed', 'no-op'),
-    row('owner',      'owner',    'PUBLIC',  'read',   'changed', 'deleted', 'no-op',   'changed'),
-    row('owner',      'dev',      'PRIVATE', 'read',   'changed', 'deleted', 'changed', 'no-op'),
-    row('owner',      'dev',      'PUBLIC',  'read',   'changed', 'deleted', 'no-op',   'changed'),
-    row('admin',      'admin',    'PRIVATE', 'read',   'changed', 'deleted', 'changed', 'no-op'),
-    row('admin',      'admin',    'PUBLIC',  'read',   'changed', 'deleted', 'no-op',   'changed'),
-    row('admin',      'dev',      'PRIVATE', 'read',   'changed', 'deleted', 'changed', 'no-op'),
-    row('admin',      'dev',      'PUBLIC',  'read',   'changed', 'deleted', 'no-op',   'changed'),
-    row('admin',      'outsider', 'PRIVATE', 'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('admin',      'outsider', 'PUBLIC',  'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('developer',  'dev',      'PRIVATE', 'read',   'changed', 'deleted', 'changed', 'no-op'),
-    row('developer',  'dev',      'PUBLIC',  'read',   'changed', 'deleted', 'no-op',   'changed'),
-    row('developer',  'dev2',     'PRIVATE', 'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('developer',  'dev2',     'PUBLIC',  'read',   'denied',  'denied',  'denied',  'denied'),
-    row('guest',      'guest',    'PRIVATE', 'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('guest',      'guest',    'PUBLIC',  'read',   'denied',  'denied',  'denied',  'denied'),
-    row('guest',      'dev',      'PRIVATE', 'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('guest',      'dev',      'PUBLIC',  'read',   'denied',  'denied',  'denied',  'denied'),
-    row('non-member', 'dev',      'PRIVATE', 'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
-    row('non-member', 'dev',      'PUBLIC',  'hidden', 'hidden',  'hidden',  'hidden',  'hidden'),
+    row('owner', 'owner', 'PRIVATE', 'read', 'changed', 'deleted', 'changed', 'no-op'),
+    row('owner', 'owner', 'PUBLIC', 'read', 'changed', 'deleted', 'no-op', 'changed'),
+    row('owner', 'dev', 'PRIVATE', 'read', 'changed', 'deleted', 'changed', 'no-op'),
+    row('owner', 'dev', 'PUBLIC', 'read', 'changed', 'deleted', 'no-op', 'changed'),
+    row('admin', 'admin', 'PRIVATE', 'read', 'changed', 'deleted', 'changed', 'no-op'),
+    row('admin', 'admin', 'PUBLIC', 'read', 'changed', 'deleted', 'no-op', 'changed'),
+    row('admin', 'dev', 'PRIVATE', 'read', 'changed', 'deleted', 'changed', 'no-op'),
+    row('admin', 'dev', 'PUBLIC', 'read', 'changed', 'deleted', 'no-op', 'changed'),
+    row('admin', 'outsider', 'PRIVATE', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('admin', 'outsider', 'PUBLIC', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('developer', 'dev', 'PRIVATE', 'read', 'changed', 'deleted', 'changed', 'no-op'),
+    row('developer', 'dev', 'PUBLIC', 'read', 'changed', 'deleted', 'no-op', 'changed'),
+    row('developer', 'dev2', 'PRIVATE', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('developer', 'dev2', 'PUBLIC', 'read', 'denied', 'denied', 'denied', 'denied'),
+    row('guest', 'guest', 'PRIVATE', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('guest', 'guest', 'PUBLIC', 'read', 'denied', 'denied', 'denied', 'denied'),
+    row('guest', 'dev', 'PRIVATE', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('guest', 'dev', 'PUBLIC', 'read', 'denied', 'denied', 'denied', 'denied'),
+    row('non-member', 'dev', 'PRIVATE', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
+    row('non-member', 'dev', 'PUBLIC', 'hidden', 'hidden', 'hidden', 'hidden', 'hidden'),
   ] satisfies ByIdRow[],
 } as const;
 
@@ -139,7 +148,9 @@ async function json(res: Response): Promise<Json> {
 }
 
 const setRoles = (user: TestUser, roles: string[]) =>
-  t.db.prepare('UPDATE members SET roles = ? WHERE workspace_id = ? AND user_id = ?').run(JSON.stringify(roles), WS, TEST_USERS[user].UserId);
+  t.db
+    .prepare('UPDATE members SET roles = ? WHERE workspace_id = ? AND user_id = ?')
+    .run(JSON.stringify(roles), WS, TEST_USERS[user].UserId);
 
 /**
  * Creates a code source as `creator`. A guest cannot create, so the guest's own ones are created while gus is a
@@ -147,7 +158,12 @@ const setRoles = (user: TestUser, roles: string[]) =>
  */
 async function createAs(creator: TestUser, access: Access, displayName?: string): Promise<string> {
   if (creator === 'guest') setRoles('guest', ['PAI.AlgoDeveloper']);
-  const res = await t.as(creator).post(apiPaths.codeSources, createBody({ WorkspaceId: workspaceOf(creator), Accessibility: access, ...(displayName ? { DisplayName: displayName } : {}) }));
+  const res = await t
+    .as(creator)
+    .post(
+      apiPaths.codeSources,
+      createBody({ WorkspaceId: workspaceOf(creator), Accessibility: access, ...(displayName ? { DisplayName: displayName } : {}) }),
+    );
   if (creator === 'guest') setRoles('guest', ['PAI.WorkspaceGuest']);
   expect(res.status, `fixture: ${creator} creates a ${access} code source`).toBe(200);
   return (await json(res)).CodeSourceId as string;
@@ -238,7 +254,10 @@ for (const r of PERMISSIONS.byId) {
             expect(await json(res)).toMatchObject({ CodeSourceId: id });
             expect(after.status).toBe(404);
             expect(after.body.Code).toBe(CODE_SOURCE_NOT_FOUND);
-            expect((await json(await t.as(inspectorOf(r.creator)).get(`${apiPaths.codeSources}?WorkspaceId=${workspaceOf(r.creator)}`))).TotalCount).toBe(0);
+            expect(
+              (await json(await t.as(inspectorOf(r.creator)).get(`${apiPaths.codeSources}?WorkspaceId=${workspaceOf(r.creator)}`)))
+                .TotalCount,
+            ).toBe(0);
             break;
           case 'hidden': {
             expect(res.status).toBe(404);

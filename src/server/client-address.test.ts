@@ -11,12 +11,17 @@ describe('TRUST_PROXY', () => {
   it('takes a hop count or a list of addresses / CIDRs', () => {
     expect(parseTrustProxy('1')).toEqual({ hops: 1 });
     expect(parseTrustProxy('10')).toEqual({ hops: 10 });
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1')).toMatchObject({ cidrs: ['10.0.0.0/8', '192.168.1.7/32', 'fd00::/8', '::1/128'] });
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7 ,fd00::/8,::1')).toMatchObject({
+      cidrs: ['10.0.0.0/8', '192.168.1.7/32', 'fd00::/8', '::1/128'],
+    });
   });
 
-  it.each(['0', '11', 'yes', '10.0.0.0/33', '::1/129', '10.0.0/8', '10.0.0.0/8,', '10.0.0.0/8/1', '10.0.0.0/-1', 'localhost', ''])('rejects %j', (value) => {
-    expect(parseTrustProxy(value)).toBeNull();
-  });
+  it.each(['0', '11', 'yes', '10.0.0.0/33', '::1/129', '10.0.0/8', '10.0.0.0/8,', '10.0.0.0/8/1', '10.0.0.0/-1', 'localhost', ''])(
+    'rejects %j',
+    (value) => {
+      expect(parseTrustProxy(value)).toBeNull();
+    },
+  );
 });
 
 describe('client address', () => {
@@ -61,6 +66,9 @@ describe('forwarded scheme and host', () => {
     expect(forwardedRequest('10.0.0.1', h, trust('1'))).toEqual({ proto: 'https', host: 'console.example.com' });
     expect(forwardedRequest('10.0.0.1', h, trust('10.0.0.0/8'))).toEqual({ proto: 'https', host: 'console.example.com' });
     expect(forwardedRequest('198.51.100.9', h, trust('10.0.0.0/8'))).toBeUndefined();
-    expect(forwardedRequest('10.0.0.1', headers({ 'x-forwarded-proto': 'gopher' }), trust('1'))).toEqual({ proto: undefined, host: undefined });
+    expect(forwardedRequest('10.0.0.1', headers({ 'x-forwarded-proto': 'gopher' }), trust('1'))).toEqual({
+      proto: undefined,
+      host: undefined,
+    });
   });
 });

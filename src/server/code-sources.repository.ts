@@ -152,7 +152,9 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
   const findToken = db.prepare<[string, string, number], { body_mac: string; code_source_id: string }>(
     'SELECT body_mac, code_source_id FROM client_tokens WHERE user_id = ? AND client_token = ? AND created_at >= ?',
   );
-  const saveToken = db.prepare('INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES (?, ?, ?, ?, ?)');
+  const saveToken = db.prepare(
+    'INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
   const purgeTokens = db.prepare('DELETE FROM client_tokens WHERE created_at < ?');
 
   const seal = (codeSourceId: string, token: string) => (token === '' ? null : keyring.seal(token, tokenBinding(codeSourceId)));
@@ -229,26 +231,33 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
       const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
       // Ties are broken by the id, so paging never repeats or skips a row.
-      const orderBy = f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
+      const orderBy =
+        f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
         let total: number;
         let q: ReturnType<typeof fromClause>;
         if (!f.search) {
           q = fromClause(f, 'ordered');
-          total = (prepared(`SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`).get(...q.params) as { n: number }).n;
+          total = (
+            prepared(`SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`).get(...q.params) as { n: number }
+          ).n;
         } else {
           const trigrams = [...f.search].length >= 3;
           // The trigram index counts its candidates (all workspaces) in well under a millisecond.
-          const candidates = trigrams ? (prepared('SELECT count(*) AS n FROM code_sources_fts WHERE code_sources_fts MATCH ?').get(ftsPhrase(f.search)) as { n: number }).n : Infinity;
+          const candidates = trigrams
+            ? (
+                prepared('SELECT count(*) AS n FROM code_sources_fts WHERE code_sources_fts MATCH ?').get(ftsPhrase(f.search)) as {
+                  n: number;
+                }
+              ).n
+            : Infinity;
           const counted = fromClause(f, candidates <= FEW_HITS * 4 ? 'fts' : 'name-scan');
           total = (prepared(`SELECT count(*) AS n FROM ${counted.from} WHERE ${counted.where}`).get(...counted.params) as { n: number }).n;
           q = total > FEW_HITS ? fromClause(f, 'ordered') : trigrams && candidates <= FEW_HITS * 4 ? counted : fromClause(f, 'name-scan');
         }
-        const rows = prepared(`${SELECT_COLUMNS} FROM ${q.from} JOIN users u ON u.user_id = cs.user_id WHERE ${q.where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(
-          ...q.params,
-          f.limit,
-          f.offset,
-        ) as Row[];
+        const rows = prepared(
+          `${SELECT_COLUMNS} FROM ${q.from} JOIN users u ON u.user_id = cs.user_id WHERE ${q.where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
+        ).all(...q.params, f.limit, f.offset) as Row[];
         return { total, items: rows.map(toRecord) };
       });
       // One read transaction: the count and the page come from the same snapshot.
@@ -288,7 +297,11 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
      * Replaces the fields of the row at `version`. `accessToken: undefined` keeps the sealed token as it is.
      * Throws VersionConflictError when the row is no longer at that version.
      */
-    update(codeSourceId: string, version: number, fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined }): CodeSourceRecord {
+    update(
+      codeSourceId: string,
+      version: number,
+      fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined },
+    ): CodeSourceRecord {
       return writeTransaction(db, () => {
         const keepToken = fields.accessToken === undefined ? 1 : 0;
         const sealed = fields.accessToken === undefined ? null : seal(codeSourceId, fields.accessToken);

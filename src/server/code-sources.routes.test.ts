@@ -101,7 +101,11 @@ describe('CreateCodeSource', () => {
   });
 
   it('accepts the three Git address forms', async () => {
-    for (const repo of ['https://gitlab.example.com:8443/group/sub/repo.git', 'ssh://git@example.com:2222/org/repo.git', 'git@example.com:org/repo.git']) {
+    for (const repo of [
+      'https://gitlab.example.com:8443/group/sub/repo.git',
+      'ssh://git@example.com:2222/org/repo.git',
+      'git@example.com:org/repo.git',
+    ]) {
       await create({ CodeRepo: repo });
     }
     expect(countRows()).toBe(3);
@@ -159,17 +163,19 @@ describe('CreateCodeSource', () => {
     [{ Color: 'red' }, 'InvalidParameter', 'Color', 'unknown_field'],
     [{ ClientToken: 'a'.repeat(65) }, 'InvalidParameter', 'ClientToken', 'too_long'],
   ];
-  badInputs.forEach(([overrides, code, field, rule], row) => it(`rejects ${field} (${rule}, row ${row}) with ${code}`, async () => {
-    const body = createBody();
-    for (const [k, v] of Object.entries(overrides)) {
-      if (v === undefined) delete body[k];
-      else body[k] = v;
-    }
-    const res = await t.as('dev').post(BASE, body);
-    const err = await expectError(res, 400, code, field, rule);
-    expect(String(err.Message)).toContain(field);
-    expect(countRows()).toBe(0);
-  }));
+  badInputs.forEach(([overrides, code, field, rule], row) =>
+    it(`rejects ${field} (${rule}, row ${row}) with ${code}`, async () => {
+      const body = createBody();
+      for (const [k, v] of Object.entries(overrides)) {
+        if (v === undefined) delete body[k];
+        else body[k] = v;
+      }
+      const res = await t.as('dev').post(BASE, body);
+      const err = await expectError(res, 400, code, field, rule);
+      expect(String(err.Message)).toContain(field);
+      expect(countRows()).toBe(0);
+    }),
+  );
 
   it('never echoes credentials from a rejected Git address', async () => {
     const res = await t.as('dev').post(BASE, createBody({ CodeRepo: 'https://bob:ghp_SuperSecret123@github.com/a/b.git' }));
@@ -184,7 +190,13 @@ describe('CreateCodeSource', () => {
     await create({ DisplayName: '🧑‍🔬 lab' });
     // 128 astral characters are 256 UTF-16 units but 128 code points: allowed.
     await create({ DisplayName: '😀'.repeat(128) });
-    await expectError(await t.as('dev').post(BASE, createBody({ DisplayName: '😀'.repeat(129) })), 400, 'InvalidParameter', 'DisplayName', 'too_long');
+    await expectError(
+      await t.as('dev').post(BASE, createBody({ DisplayName: '😀'.repeat(129) })),
+      400,
+      'InvalidParameter',
+      'DisplayName',
+      'too_long',
+    );
     expect(countRows()).toBe(2);
   });
 
@@ -217,7 +229,10 @@ describe('CreateCodeSource', () => {
   });
 
   it('ClientToken is remembered 7 days by the app clock, then forgotten and purged', async () => {
-    const tokens = () => (t.db.prepare('SELECT client_token FROM client_tokens ORDER BY client_token').all() as { client_token: string }[]).map((r) => r.client_token);
+    const tokens = () =>
+      (t.db.prepare('SELECT client_token FROM client_tokens ORDER BY client_token').all() as { client_token: string }[]).map(
+        (r) => r.client_token,
+      );
     // A week outlives any session: each request signs in afresh at the app's current time.
     const post = (body: Record<string, unknown>) => {
       const s = t.parts.sessions.start(TEST_USERS.dev.UserId);
@@ -243,7 +258,11 @@ describe('CreateCodeSource', () => {
   });
 
   it('answers 415 for a non-JSON content type, 400 for malformed JSON and non-objects, 413 for a body over 64 KiB', async () => {
-    await expectError(await t.as('dev').post(BASE, 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }), 415, 'UnsupportedMediaType');
+    await expectError(
+      await t.as('dev').post(BASE, 'a=b', { 'content-type': 'application/x-www-form-urlencoded' }),
+      415,
+      'UnsupportedMediaType',
+    );
     await expectError(await t.as('dev').post(BASE, '{"WorkspaceId":', {}), 400, 'MalformedJSON');
     await expectError(await t.as('dev').post(BASE, '[1,2]', {}), 400, 'MalformedJSON');
     await expectError(await t.as('dev').post(BASE, 'null', {}), 400, 'MalformedJSON');
@@ -269,7 +288,12 @@ describe('CreateCodeSource', () => {
   });
 
   it('treats a __proto__ key as an unknown field, not a prototype', async () => {
-    const res = await t.as('dev').post(BASE, `{"WorkspaceId":"${WS}","DisplayName":"p","CodeRepo":"https://github.com/a/b.git","__proto__":{"Accessibility":"PUBLIC"}}`);
+    const res = await t
+      .as('dev')
+      .post(
+        BASE,
+        `{"WorkspaceId":"${WS}","DisplayName":"p","CodeRepo":"https://github.com/a/b.git","__proto__":{"Accessibility":"PUBLIC"}}`,
+      );
     await expectError(res, 400, 'InvalidParameter', '__proto__', 'unknown_field');
   });
 });
@@ -320,7 +344,8 @@ describe('ListCodeSources', () => {
 
   it('searches names by case-insensitive substring; % _ \\ are literal', async () => {
     await seedNames(['BERT-finetune', 'bert_base', 'roberta', '100%-done', 'a_b', 'axb', 'back\\slash', '中文分词']);
-    const names = async (q: string) => (await list(`DisplayName=${encodeURIComponent(q)}&SortBy=DisplayName`)).CodeSources.map((c) => c.DisplayName);
+    const names = async (q: string) =>
+      (await list(`DisplayName=${encodeURIComponent(q)}&SortBy=DisplayName`)).CodeSources.map((c) => c.DisplayName);
     expect(await names('bert')).toEqual(['BERT-finetune', 'bert_base', 'roberta']);
     expect(await names('ERT-F')).toEqual(['BERT-finetune']);
     expect(await names('%')).toEqual(['100%-done']);
@@ -398,10 +423,31 @@ describe('GetCodeSource, UpdateCodeSource, DeleteCodeSource, Publish/Unpublish',
   });
 
   it('Update with "" clears optional fields and resets branch and mount path to their defaults', async () => {
-    const id = await create({ Description: 'd', CodeBranch: 'dev', CodeCommit: 'abcdef1', CodeRepoUserName: 'u', CodeRepoAccessToken: 't', MountPath: '/x' });
-    const res = await t.as('dev').put(`${BASE}/${id}`, { Description: '', CodeBranch: '', CodeCommit: '', CodeRepoUserName: '', CodeRepoAccessToken: '', MountPath: '' });
+    const id = await create({
+      Description: 'd',
+      CodeBranch: 'dev',
+      CodeCommit: 'abcdef1',
+      CodeRepoUserName: 'u',
+      CodeRepoAccessToken: 't',
+      MountPath: '/x',
+    });
+    const res = await t.as('dev').put(`${BASE}/${id}`, {
+      Description: '',
+      CodeBranch: '',
+      CodeCommit: '',
+      CodeRepoUserName: '',
+      CodeRepoAccessToken: '',
+      MountPath: '',
+    });
     expect(res.status).toBe(200);
-    expect(await get(id)).toMatchObject({ Description: '', CodeBranch: 'master', CodeCommit: '', CodeRepoUserName: '', HasCodeRepoAccessToken: false, MountPath: '/root/code/' });
+    expect(await get(id)).toMatchObject({
+      Description: '',
+      CodeBranch: 'master',
+      CodeCommit: '',
+      CodeRepoUserName: '',
+      HasCodeRepoAccessToken: false,
+      MountPath: '/root/code/',
+    });
     expect(t.parts.codeSources.readAccessToken(id)).toBeUndefined();
   });
 
@@ -505,7 +551,14 @@ describe('routing and headers', () => {
     await t.as('dev').get(`${BASE}?WorkspaceId=${WS}&DisplayName=private-search-text`);
     const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ method: 'POST', path: BASE, status: 200, userId: '300002', requestId: expect.any(String), durationMs: expect.any(Number) });
+    expect(lines[0]).toMatchObject({
+      method: 'POST',
+      path: BASE,
+      status: 200,
+      userId: '300002',
+      requestId: expect.any(String),
+      durationMs: expect.any(Number),
+    });
     const all = t.logs.join('\n');
     expect(all).not.toContain('log-secret-1');
     expect(all).not.toContain('private-search-text');

@@ -34,12 +34,19 @@ function ifMatchHolds(ifMatch: string | undefined, record: CodeSourceRecord): bo
 }
 
 const duplicateName = () =>
-  new AppError('Conflict.DuplicateName', ruleMessage('DisplayName', 'duplicate_name') + ' (names are unique per workspace, ignoring case, including private code sources)', {
-    field: 'DisplayName',
-    rule: 'duplicate_name',
-  });
+  new AppError(
+    'Conflict.DuplicateName',
+    ruleMessage('DisplayName', 'duplicate_name') + ' (names are unique per workspace, ignoring case, including private code sources)',
+    {
+      field: 'DisplayName',
+      rule: 'duplicate_name',
+    },
+  );
 const preconditionFailed = () =>
-  new AppError('PreconditionFailed', 'The code source was changed by someone else since you read it; reload it and apply your change again');
+  new AppError(
+    'PreconditionFailed',
+    'The code source was changed by someone else since you read it; reload it and apply your change again',
+  );
 
 /** Sorted-key JSON, so the same body in another key order is the same body. */
 function canonicalJson(value: unknown): string {
@@ -59,7 +66,8 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
 
   function requireMember(workspaceId: string, caller: Caller): Membership {
     const m = identity.membership(workspaceId, caller.userId);
-    if (!m) throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${workspaceId}`, { field: 'WorkspaceId' });
+    if (!m)
+      throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${workspaceId}`, { field: 'WorkspaceId' });
     return m;
   }
 
@@ -107,7 +115,10 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
     codeSourceId: string,
     caller: Caller,
     ifMatch: string | undefined,
-    change: (record: CodeSourceRecord, m: Membership) => { fields: Omit<CodeSourceFields, 'accessToken'>; accessToken: string | undefined } | null,
+    change: (
+      record: CodeSourceRecord,
+      m: Membership,
+    ) => { fields: Omit<CodeSourceFields, 'accessToken'>; accessToken: string | undefined } | null,
   ): CodeSourceRecord {
     for (let attempt = 0; ; attempt++) {
       const { record, membership } = loadVisible(codeSourceId, caller);
@@ -169,7 +180,10 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         cloneType: input.CloneType ?? 0,
       };
       const clientToken = input.ClientToken
-        ? { token: input.ClientToken, bodyMac: keyring.mac('client-token-body', canonicalJson({ ...(rawBody as object), ClientToken: undefined })) }
+        ? {
+            token: input.ClientToken,
+            bodyMac: keyring.mac('client-token-body', canonicalJson({ ...(rawBody as object), ClientToken: undefined })),
+          }
         : undefined;
       let result;
       try {

@@ -8,12 +8,35 @@ import { loadConfig } from './env';
 describe('configuration', () => {
   it('has the documented defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: path.resolve('./data'), logLevel: 'info', sessionIdleMinutes: 60, seedFile: undefined, secretKey: undefined });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: path.resolve('./data'),
+      logLevel: 'info',
+      sessionIdleMinutes: 60,
+      seedFile: undefined,
+      secretKey: undefined,
+    });
   });
 
   it('reads every variable', () => {
-    const c = loadConfig({ PORT: '0', HOST: '0.0.0.0', DATA_DIR: '/tmp/x', SEED_FILE: 'seed.json', LOG_LEVEL: 'debug', SECRET_KEY: 'ab'.repeat(32), SESSION_IDLE_MINUTES: '5' });
-    expect(c).toMatchObject({ port: 0, host: '0.0.0.0', dataDir: '/tmp/x', seedFile: path.resolve('seed.json'), logLevel: 'debug', sessionIdleMinutes: 5 });
+    const c = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/x',
+      SEED_FILE: 'seed.json',
+      LOG_LEVEL: 'debug',
+      SECRET_KEY: 'ab'.repeat(32),
+      SESSION_IDLE_MINUTES: '5',
+    });
+    expect(c).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      dataDir: '/tmp/x',
+      seedFile: path.resolve('seed.json'),
+      logLevel: 'debug',
+      sessionIdleMinutes: 5,
+    });
     expect(c.secretKey?.length).toBe(32);
   });
 
@@ -59,7 +82,9 @@ describe('start-up failures are one clear line, not a stack trace', () => {
     expect(r.stderr).toBe('Invalid configuration: PORT must be a whole number');
     const proxy = startExpectingFailure({ TRUST_PROXY: 'nginx' });
     expect(proxy.status).toBe(1);
-    expect(proxy.stderr).toMatch(/^Invalid configuration: TRUST_PROXY must be a hop count \(1-10\) or a comma-separated list of proxy addresses or CIDRs/);
+    expect(proxy.stderr).toMatch(
+      /^Invalid configuration: TRUST_PROXY must be a hop count \(1-10\) or a comma-separated list of proxy addresses or CIDRs/,
+    );
     expect(proxy.stderr.split('\n')).toHaveLength(1);
   });
 

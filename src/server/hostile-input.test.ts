@@ -19,7 +19,12 @@ afterAll(() => t.close());
 const TABLES = ['workspaces', 'users', 'access_keys', 'members', 'code_sources', 'client_tokens'];
 function databaseHash(): string {
   const h = createHash('sha256');
-  for (const table of TABLES) h.update(table).update(JSON.stringify(t.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all(), (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v)));
+  for (const table of TABLES)
+    h.update(table).update(
+      JSON.stringify(t.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all(), (_k, v: unknown) =>
+        Buffer.isBuffer(v) ? v.toString('hex') : v,
+      ),
+    );
   return h.digest('hex');
 }
 
@@ -44,7 +49,8 @@ const create = (name: string, overrides: Record<string, unknown>, status: number
   code,
   ...(field === undefined ? {} : { field }),
 });
-const bad = (field: string, value: unknown, name = `${field}=${JSON.stringify(value).slice(0, 40)}`) => create(name, { [field]: value }, 400, 'InvalidParameter', field);
+const bad = (field: string, value: unknown, name = `${field}=${JSON.stringify(value).slice(0, 40)}`) =>
+  create(name, { [field]: value }, 400, 'InvalidParameter', field);
 const update = (name: string, body: unknown, status: number, code: string, field?: string): Row => ({
   name: `update · ${name}`,
   method: 'PUT',
@@ -170,16 +176,50 @@ const rows: Row[] = [
   create('server-owned GmtModifyTime', { GmtModifyTime: 'now' }, 400, 'InvalidParameter', 'GmtModifyTime'),
   create('unknown field', { Owner: 'me' }, 400, 'InvalidParameter', 'Owner'),
   create('constructor key', { constructor: { prototype: {} } }, 400, 'InvalidParameter', 'constructor'),
-  { name: 'create · __proto__ key', method: 'POST', raw: `{"WorkspaceId":"${WS}","DisplayName":"p","CodeRepo":"https://h/a.git","__proto__":{"x":1}}`, status: 400, code: 'InvalidParameter', field: '__proto__' },
+  {
+    name: 'create · __proto__ key',
+    method: 'POST',
+    raw: `{"WorkspaceId":"${WS}","DisplayName":"p","CodeRepo":"https://h/a.git","__proto__":{"x":1}}`,
+    status: 400,
+    code: 'InvalidParameter',
+    field: '__proto__',
+  },
   { name: 'create · malformed JSON', method: 'POST', raw: '{"DisplayName": ', status: 400, code: 'MalformedJSON' },
   { name: 'create · JSON array', method: 'POST', raw: '[]', status: 400, code: 'MalformedJSON' },
   { name: 'create · JSON string', method: 'POST', raw: '"x"', status: 400, code: 'MalformedJSON' },
   { name: 'create · empty body', method: 'POST', raw: '', status: 400, code: 'MalformedJSON' },
   { name: 'create · invalid UTF-8', method: 'POST', raw: '\udc80', status: 400, code: 'MalformedJSON' },
-  { name: 'create · text/plain', method: 'POST', raw: '{}', headers: { 'content-type': 'text/plain' }, status: 415, code: 'UnsupportedMediaType' },
-  { name: 'create · form encoded', method: 'POST', raw: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'UnsupportedMediaType' },
-  { name: 'create · huge body', method: 'POST', raw: JSON.stringify(createBody({ Description: 'x'.repeat(100_000) })), status: 413, code: 'PayloadTooLarge' },
-  { name: 'create · other workspace', method: 'POST', body: createBody({ WorkspaceId: '2002' }), status: 403, code: 'Forbidden.NotWorkspaceMember', field: 'WorkspaceId' },
+  {
+    name: 'create · text/plain',
+    method: 'POST',
+    raw: '{}',
+    headers: { 'content-type': 'text/plain' },
+    status: 415,
+    code: 'UnsupportedMediaType',
+  },
+  {
+    name: 'create · form encoded',
+    method: 'POST',
+    raw: 'a=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    status: 415,
+    code: 'UnsupportedMediaType',
+  },
+  {
+    name: 'create · huge body',
+    method: 'POST',
+    raw: JSON.stringify(createBody({ Description: 'x'.repeat(100_000) })),
+    status: 413,
+    code: 'PayloadTooLarge',
+  },
+  {
+    name: 'create · other workspace',
+    method: 'POST',
+    body: createBody({ WorkspaceId: '2002' }),
+    status: 403,
+    code: 'Forbidden.NotWorkspaceMember',
+    field: 'WorkspaceId',
+  },
   // Update
   update('DisplayName ""', { DisplayName: '' }, 400, 'InvalidParameter', 'DisplayName'),
   update('CodeRepo ""', { CodeRepo: '' }, 400, 'InvalidParameter', 'CodeRepo'),
@@ -188,9 +228,32 @@ const rows: Row[] = [
   update('WorkspaceId', { WorkspaceId: '2002' }, 400, 'InvalidParameter', 'WorkspaceId'),
   update('credentials in URL', { CodeRepo: 'https://a:b@h/x.git' }, 400, 'InvalidParameter', 'CodeRepo'),
   update('bad branch', { CodeBranch: 'a..b' }, 400, 'InvalidParameter', 'CodeBranch'),
-  { name: 'update · stale If-Match', method: 'PUT', path: () => `${C}/${existingId}`, body: { Description: 'x' }, headers: { 'if-match': '"v999"' }, status: 412, code: 'PreconditionFailed' },
-  { name: 'delete · stale If-Match', method: 'DELETE', path: () => `${C}/${existingId}`, headers: { 'if-match': '"v0"' }, status: 412, code: 'PreconditionFailed' },
-  { name: 'publish · body with a field', method: 'PUT', path: () => `${C}/${existingId}/publish`, body: { Accessibility: 'PUBLIC' }, status: 400, code: 'InvalidParameter', field: 'Accessibility' },
+  {
+    name: 'update · stale If-Match',
+    method: 'PUT',
+    path: () => `${C}/${existingId}`,
+    body: { Description: 'x' },
+    headers: { 'if-match': '"v999"' },
+    status: 412,
+    code: 'PreconditionFailed',
+  },
+  {
+    name: 'delete · stale If-Match',
+    method: 'DELETE',
+    path: () => `${C}/${existingId}`,
+    headers: { 'if-match': '"v0"' },
+    status: 412,
+    code: 'PreconditionFailed',
+  },
+  {
+    name: 'publish · body with a field',
+    method: 'PUT',
+    path: () => `${C}/${existingId}/publish`,
+    body: { Accessibility: 'PUBLIC' },
+    status: 400,
+    code: 'InvalidParameter',
+    field: 'Accessibility',
+  },
   // Paths
   { name: 'get · unknown id', method: 'GET', path: `${C}/code-20200101000000-aaaaaaaaaaaa`, status: 404, code: '201400002' },
   { name: 'get · SQL in id', method: 'GET', path: `${C}/${encodeURIComponent("x' OR '1'='1")}`, status: 404, code: '201400002' },
@@ -206,7 +269,13 @@ const rows: Row[] = [
   query('PageSize hex', `WorkspaceId=${WS}&PageSize=0x10`, 400, 'InvalidParameter', 'PageSize'),
   query('PageNumber huge', `WorkspaceId=${WS}&PageNumber=99999999999`, 400, 'InvalidParameter', 'PageNumber'),
   query('PageNumber negative', `WorkspaceId=${WS}&PageNumber=-3`, 400, 'InvalidParameter', 'PageNumber'),
-  query('SortBy injection', `WorkspaceId=${WS}&SortBy=${encodeURIComponent('DisplayName; DROP TABLE code_sources')}`, 400, 'InvalidParameter', 'SortBy'),
+  query(
+    'SortBy injection',
+    `WorkspaceId=${WS}&SortBy=${encodeURIComponent('DisplayName; DROP TABLE code_sources')}`,
+    400,
+    'InvalidParameter',
+    'SortBy',
+  ),
   query('Order injection', `WorkspaceId=${WS}&Order=${encodeURIComponent('ASC, (SELECT 1)')}`, 400, 'InvalidParameter', 'Order'),
   query('repeated WorkspaceId', `WorkspaceId=${WS}&WorkspaceId=2002`, 400, 'InvalidParameter', 'WorkspaceId'),
   query('repeated DisplayName', `WorkspaceId=${WS}&DisplayName=a&DisplayName=b`, 400, 'InvalidParameter', 'DisplayName'),
@@ -216,11 +285,46 @@ const rows: Row[] = [
   query('Accessibility lower-case', `WorkspaceId=${WS}&Accessibility=public`, 400, 'InvalidParameter', 'Accessibility'),
   query('other workspace', 'WorkspaceId=2002', 403, 'Forbidden.NotWorkspaceMember', 'WorkspaceId'),
   // Headers
-  { name: 'headers · bad CSRF token', method: 'POST', body: createBody(), headers: { 'x-csrf-token': 'nope' }, status: 403, code: 'Forbidden.CsrfTokenInvalid' },
-  { name: 'headers · foreign Origin', method: 'POST', body: createBody(), headers: { origin: 'https://evil.example' }, status: 403, code: 'Forbidden.CsrfTokenInvalid' },
-  { name: 'headers · garbage Authorization', method: 'POST', body: createBody(), headers: { authorization: 'Bearer abc' }, status: 400, code: 'IncompleteSignature' },
-  { name: 'headers · empty ACS3 Authorization', method: 'GET', path: `${C}?WorkspaceId=${WS}`, headers: { authorization: 'ACS3-HMAC-SHA256 ' }, status: 400, code: 'IncompleteSignature' },
-  { name: 'headers · content-length lies big', method: 'POST', raw: '{}', headers: { 'content-length': '99999999' }, status: 413, code: 'PayloadTooLarge' },
+  {
+    name: 'headers · bad CSRF token',
+    method: 'POST',
+    body: createBody(),
+    headers: { 'x-csrf-token': 'nope' },
+    status: 403,
+    code: 'Forbidden.CsrfTokenInvalid',
+  },
+  {
+    name: 'headers · foreign Origin',
+    method: 'POST',
+    body: createBody(),
+    headers: { origin: 'https://evil.example' },
+    status: 403,
+    code: 'Forbidden.CsrfTokenInvalid',
+  },
+  {
+    name: 'headers · garbage Authorization',
+    method: 'POST',
+    body: createBody(),
+    headers: { authorization: 'Bearer abc' },
+    status: 400,
+    code: 'IncompleteSignature',
+  },
+  {
+    name: 'headers · empty ACS3 Authorization',
+    method: 'GET',
+    path: `${C}?WorkspaceId=${WS}`,
+    headers: { authorization: 'ACS3-HMAC-SHA256 ' },
+    status: 400,
+    code: 'IncompleteSignature',
+  },
+  {
+    name: 'headers · content-length lies big',
+    method: 'POST',
+    raw: '{}',
+    headers: { 'content-length': '99999999' },
+    status: 413,
+    code: 'PayloadTooLarge',
+  },
 ];
 
 describe('hostile input', () => {
@@ -233,7 +337,10 @@ describe('hostile input', () => {
       const before = databaseHash();
       const path = typeof row.path === 'function' ? row.path() : (row.path ?? C);
       const body = row.raw !== undefined ? row.raw : row.body === undefined ? undefined : JSON.stringify(row.body);
-      const res = await t.as('dev').request(row.method ?? 'GET', path, body, { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...row.headers });
+      const res = await t.as('dev').request(row.method ?? 'GET', path, body, {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...row.headers,
+      });
       const text = await res.text();
       expect(res.status, text).toBe(row.status);
       const json = JSON.parse(text) as Record<string, unknown>;
@@ -265,10 +372,15 @@ describe('valid text that looks dangerous round-trips exactly', () => {
       const res = await t.as('dev').post('/api/v1/codesources', createBody({ DisplayName: name, Description: `desc ${name}` }));
       expect(res.status, await res.clone().text()).toBe(200);
       const { CodeSourceId } = (await res.json()) as { CodeSourceId: string };
-      const got = (await (await t.as('dev').get(`/api/v1/codesources/${CodeSourceId}`)).json()) as { DisplayName: string; Description: string };
+      const got = (await (await t.as('dev').get(`/api/v1/codesources/${CodeSourceId}`)).json()) as {
+        DisplayName: string;
+        Description: string;
+      };
       expect(got.DisplayName).toBe(name.normalize('NFC'));
       expect(got.Description).toBe(`desc ${name}`.normalize('NFC'));
-      const found = (await (await t.as('dev').get(`/api/v1/codesources?WorkspaceId=${WS}&DisplayName=${encodeURIComponent(name)}`)).json()) as { CodeSources: { CodeSourceId: string }[] };
+      const found = (await (
+        await t.as('dev').get(`/api/v1/codesources?WorkspaceId=${WS}&DisplayName=${encodeURIComponent(name)}`)
+      ).json()) as { CodeSources: { CodeSourceId: string }[] };
       expect(found.CodeSources.map((c) => c.CodeSourceId)).toContain(CodeSourceId);
     });
   }

@@ -95,7 +95,12 @@ export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHan
     c.set('rawBody', value);
     // The stream was read once (with the size limit); the route's validators read these same bytes again.
     const raw = c.req.raw;
-    c.req.raw = new Request(raw.url, { method: raw.method, headers: raw.headers, body: bytes.byteLength > 0 ? new Uint8Array(bytes) : null, signal: raw.signal });
+    c.req.raw = new Request(raw.url, {
+      method: raw.method,
+      headers: raw.headers,
+      body: bytes.byteLength > 0 ? new Uint8Array(bytes) : null,
+      signal: raw.signal,
+    });
     await next();
   };
 }

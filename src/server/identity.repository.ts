@@ -71,7 +71,9 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
       return r && { workspaceId, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] };
     },
     memberships(userId: string): Membership[] {
-      return memberships.all(userId).map((r) => ({ workspaceId: r.workspace_id, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] }));
+      return memberships
+        .all(userId)
+        .map((r) => ({ workspaceId: r.workspace_id, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] }));
     },
     /** The AccessKey's owner and its secret, opened for signature verification only. */
     accessKey(accessKeyId: string): { userId: string; secret: string } | undefined {

@@ -24,7 +24,14 @@ async function main(): Promise<void> {
   const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
   const staticDir = path.join(root, 'dist');
   if (!fs.existsSync(path.join(staticDir, 'index.html'))) logger.warn('console not built; serving the API only', { staticDir });
-  const { app, identity, service } = createApp({ db, keyring, logger, sessionIdleMinutes: config.sessionIdleMinutes, staticDir, trustProxy: config.trustProxy });
+  const { app, identity, service } = createApp({
+    db,
+    keyring,
+    logger,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    staticDir,
+    trustProxy: config.trustProxy,
+  });
 
   if (identity.isEmpty()) {
     // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.
@@ -41,8 +48,16 @@ async function main(): Promise<void> {
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const body = JSON.stringify(errorBody(newRequestId(), undefined, new AppError('BadRequest', status === 431 ? 'Request headers are too large' : 'The HTTP request is malformed')));
-    socket.end(`HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify(
+      errorBody(
+        newRequestId(),
+        undefined,
+        new AppError('BadRequest', status === 431 ? 'Request headers are too large' : 'The HTTP request is malformed'),
+      ),
+    );
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;

@@ -29,8 +29,20 @@ const user = fc.constantFrom(...USERS);
 const name = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9 _%-]{0,11}$/);
 const pick = fc.nat();
 const op = fc.oneof(
-  fc.record({ kind: fc.constant('create' as const), user, name, pub: fc.boolean(), token: fc.option(fc.stringMatching(/^[a-z0-9]{6,20}$/), { nil: undefined }) }),
-  fc.record({ kind: fc.constant('update' as const), user, pick, name: fc.option(name, { nil: undefined }), description: fc.string({ maxLength: 20 }) }),
+  fc.record({
+    kind: fc.constant('create' as const),
+    user,
+    name,
+    pub: fc.boolean(),
+    token: fc.option(fc.stringMatching(/^[a-z0-9]{6,20}$/), { nil: undefined }),
+  }),
+  fc.record({
+    kind: fc.constant('update' as const),
+    user,
+    pick,
+    name: fc.option(name, { nil: undefined }),
+    description: fc.string({ maxLength: 20 }),
+  }),
   fc.record({ kind: fc.constant('publish' as const), user, pick }),
   fc.record({ kind: fc.constant('unpublish' as const), user, pick }),
   fc.record({ kind: fc.constant('delete' as const), user, pick }),
@@ -91,11 +103,25 @@ describe('model-based: the API behaves like the permission model', () => {
                 if (!rows.has(id)) {
                   expect(taken).toBe(false);
                   seq++;
-                  rows.set(id, { id, owner: o.user, name: o.name.trim(), accessibility: o.pub ? 'PUBLIC' : 'PRIVATE', description: '', created: seq, modified: seq });
+                  rows.set(id, {
+                    id,
+                    owner: o.user,
+                    name: o.name.trim(),
+                    accessibility: o.pub ? 'PUBLIC' : 'PRIVATE',
+                    description: '',
+                    created: seq,
+                    modified: seq,
+                  });
                 }
               }
             } else if (o.kind === 'list') {
-              const q = new URLSearchParams({ WorkspaceId: WS, SortBy: o.sortBy, Order: o.desc ? 'desc' : 'asc', PageSize: String(o.pageSize), PageNumber: String(o.page) });
+              const q = new URLSearchParams({
+                WorkspaceId: WS,
+                SortBy: o.sortBy,
+                Order: o.desc ? 'desc' : 'asc',
+                PageSize: String(o.pageSize),
+                PageNumber: String(o.page),
+              });
               if (o.search) q.set('DisplayName', o.search);
               if (o.accessibility) q.set('Accessibility', o.accessibility);
               if (o.creator) q.set('UserId', TEST_USERS[o.creator].UserId);
@@ -120,7 +146,8 @@ describe('model-based: the API behaves like the permission model', () => {
               const id = target(o.user, o.pick);
               const row = rows.get(id);
               const path = `/api/v1/codesources/${id}`;
-              if (o.kind === 'update') res = await c.put(path, { ...(o.name !== undefined ? { DisplayName: o.name } : {}), Description: o.description });
+              if (o.kind === 'update')
+                res = await c.put(path, { ...(o.name !== undefined ? { DisplayName: o.name } : {}), Description: o.description });
               else if (o.kind === 'delete') res = await c.delete(path);
               else res = await c.put(`${path}/${o.kind}`);
               if (!row || !canSee(o.user, row)) {
@@ -128,7 +155,9 @@ describe('model-based: the API behaves like the permission model', () => {
               } else if (!canManage(o.user, row)) {
                 expect(res.status).toBe(403);
               } else if (o.kind === 'update') {
-                const clash = o.name !== undefined && [...rows.values()].some((r) => r.id !== id && r.name.toLowerCase() === o.name?.trim().toLowerCase());
+                const clash =
+                  o.name !== undefined &&
+                  [...rows.values()].some((r) => r.id !== id && r.name.toLowerCase() === o.name?.trim().toLowerCase());
                 if (clash) expect(res.status).toBe(409);
                 else {
                   expect(res.status).toBe(200);

@@ -37,7 +37,12 @@ describe('malformed HTTP gets a JSON error from the real server', () => {
     const out = await rawRequest(server.port, 'NOT A REQUEST\r\n\r\n');
     expect(out).toMatch(/^HTTP\/1\.1 400 /);
     const body = JSON.parse(out.slice(out.indexOf('\r\n\r\n') + 4)) as Record<string, unknown>;
-    expect(body).toMatchObject({ Code: 'BadRequest', RequestId: expect.any(String), HostId: expect.any(String), Message: expect.any(String) });
+    expect(body).toMatchObject({
+      Code: 'BadRequest',
+      RequestId: expect.any(String),
+      HostId: expect.any(String),
+      Message: expect.any(String),
+    });
   });
 
   it('oversized headers → 431 with a JSON body', async () => {
@@ -71,11 +76,13 @@ describe('the console is served compressed', () => {
     expect(script).toBeDefined();
     const raw = (encoding: string) =>
       new Promise<{ headers: http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
-        http.get(`${server.url}${script}`, { headers: { 'accept-encoding': encoding } }, (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
-        }).on('error', reject);
+        http
+          .get(`${server.url}${script}`, { headers: { 'accept-encoding': encoding } }, (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+          })
+          .on('error', reject);
       });
     const plain = await raw('identity');
     expect(plain.headers['content-encoding']).toBeUndefined();
@@ -111,12 +118,20 @@ describe('two server processes on one database file', () => {
   });
 
   it('20 parallel updates with the same If-Match: exactly one succeeds, the rest get 412', async () => {
-    const created = await httpRequest(`${a.url}${C}`, { method: 'POST', headers: auth, body: { WorkspaceId: WS, DisplayName: 'race-target', CodeRepo: repo } });
+    const created = await httpRequest(`${a.url}${C}`, {
+      method: 'POST',
+      headers: auth,
+      body: { WorkspaceId: WS, DisplayName: 'race-target', CodeRepo: repo },
+    });
     const id = String(created.json().CodeSourceId);
     const etag = String((await httpRequest(`${b.url}${C}/${id}`, { headers: auth })).headers.etag);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        httpRequest(`${(i % 2 ? a : b).url}${C}/${id}`, { method: 'PUT', headers: { ...auth, 'if-match': etag }, body: { Description: `writer ${i}` } }),
+        httpRequest(`${(i % 2 ? a : b).url}${C}/${id}`, {
+          method: 'PUT',
+          headers: { ...auth, 'if-match': etag },
+          body: { Description: `writer ${i}` },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -130,7 +145,11 @@ describe('two server processes on one database file', () => {
   it('20 parallel creates with the same name: exactly one succeeds, the rest get 409', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        httpRequest(`${(i % 2 ? a : b).url}${C}`, { method: 'POST', headers: auth, body: { WorkspaceId: WS, DisplayName: i % 3 ? 'Same-Name' : 'same-name', CodeRepo: repo } }),
+        httpRequest(`${(i % 2 ? a : b).url}${C}`, {
+          method: 'POST',
+          headers: auth,
+          body: { WorkspaceId: WS, DisplayName: i % 3 ? 'Same-Name' : 'same-name', CodeRepo: repo },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);
@@ -199,7 +218,11 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
             const name = `crash-${round}-${i}`;
             const token = `ct-${round}-${i}`;
             inFlight = { kind: 'create', token, name };
-            const res = await httpRequest(`${server.url}${C}`, { method: 'POST', headers: auth, body: { WorkspaceId: WS, DisplayName: name, CodeRepo: repo, ClientToken: token, CodeRepoAccessToken: `tok-${round}-${i}` } });
+            const res = await httpRequest(`${server.url}${C}`, {
+              method: 'POST',
+              headers: auth,
+              body: { WorkspaceId: WS, DisplayName: name, CodeRepo: repo, ClientToken: token, CodeRepoAccessToken: `tok-${round}-${i}` },
+            });
             if (res.status !== 200) throw new Error(`create answered ${res.status}`);
             acknowledged.set(String(res.json().CodeSourceId), { name, description: '' });
           }
@@ -248,7 +271,12 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
         expect(item.HasCodeRepoAccessToken).toBe(true);
         // Every stored row is whole: it parses under the same contract a create does.
         const reparsed = createCodeSourceSchema.safeParse({
-          WorkspaceId: item.WorkspaceId, DisplayName: item.DisplayName, CodeRepo: item.CodeRepo, CodeBranch: item.CodeBranch, MountPath: item.MountPath, Description: item.Description,
+          WorkspaceId: item.WorkspaceId,
+          DisplayName: item.DisplayName,
+          CodeRepo: item.CodeRepo,
+          CodeBranch: item.CodeBranch,
+          MountPath: item.MountPath,
+          Description: item.Description,
         });
         expect(reparsed.success).toBe(true);
       }
@@ -258,7 +286,13 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
         const retry = await httpRequest(`${server.url}${C}`, {
           method: 'POST',
           headers: auth,
-          body: { WorkspaceId: WS, DisplayName: f.name, CodeRepo: repo, ClientToken: f.token, CodeRepoAccessToken: `tok-${f.token.slice(3)}` },
+          body: {
+            WorkspaceId: WS,
+            DisplayName: f.name,
+            CodeRepo: repo,
+            ClientToken: f.token,
+            CodeRepoAccessToken: `tok-${f.token.slice(3)}`,
+          },
         });
         expect(retry.status, retry.body).toBe(200);
         acknowledged.set(String(retry.json().CodeSourceId), { name: f.name, description: '' });
@@ -295,12 +329,22 @@ describe('load: 64 concurrent clients for 20 s', () => {
         const op = i % 10;
         try {
           let r: HttpResult;
-          if (op < 4) r = await httpRequest(`${server.url}${C}?WorkspaceId=${WS}&PageSize=20&SortBy=GmtModifyTime&Order=DESC${op === 3 ? '&DisplayName=load' : ''}`, { headers: auth, agent });
+          if (op < 4)
+            r = await httpRequest(
+              `${server.url}${C}?WorkspaceId=${WS}&PageSize=20&SortBy=GmtModifyTime&Order=DESC${op === 3 ? '&DisplayName=load' : ''}`,
+              { headers: auth, agent },
+            );
           else if (op < 6 && mine.length > 0) r = await httpRequest(`${server.url}${C}/${mine[i % mine.length]}`, { headers: auth, agent });
           else if (op < 8 || mine.length === 0) {
-            r = await httpRequest(`${server.url}${C}`, { method: 'POST', headers: auth, agent, body: { WorkspaceId: WS, DisplayName: `load-${n}-${i}`, CodeRepo: repo } });
+            r = await httpRequest(`${server.url}${C}`, {
+              method: 'POST',
+              headers: auth,
+              agent,
+              body: { WorkspaceId: WS, DisplayName: `load-${n}-${i}`, CodeRepo: repo },
+            });
             if (r.status === 200) mine.push(String(r.json().CodeSourceId));
-          } else if (op === 8) r = await httpRequest(`${server.url}${C}/${mine[0]}`, { method: 'PUT', headers: auth, agent, body: { Description: `u${i}` } });
+          } else if (op === 8)
+            r = await httpRequest(`${server.url}${C}/${mine[0]}`, { method: 'PUT', headers: auth, agent, body: { Description: `u${i}` } });
           else {
             r = await httpRequest(`${server.url}${C}/${mine.pop()}`, { method: 'DELETE', headers: auth, agent });
           }

@@ -30,7 +30,11 @@ export function parseSeed(raw: unknown, source = 'seed'): Seed {
  * Applies a seed to an empty database, in one transaction: all of it or none. Passwords are hashed first (slow),
  * then every row is written through the same repositories and service rules the API uses.
  */
-export async function applySeed(seed: Seed, source: string, deps: { identity: IdentityRepository; service: CodeSourcesService }): Promise<boolean> {
+export async function applySeed(
+  seed: Seed,
+  source: string,
+  deps: { identity: IdentityRepository; service: CodeSourcesService },
+): Promise<boolean> {
   const hashes = new Map<string, string>();
   for (const user of seed.users) if (user.Password !== undefined) hashes.set(user.UserId, await hashPassword(user.Password));
   const { identity, service } = deps;
@@ -41,7 +45,8 @@ export async function applySeed(seed: Seed, source: string, deps: { identity: Id
     for (const w of seed.workspaces) identity.insertWorkspace(w.WorkspaceId, w.WorkspaceName);
     for (const u of seed.users) {
       identity.insertUser(u.UserId, u.UserName, hashes.get(u.UserId) ?? null);
-      if (u.AccessKeyId !== undefined && u.AccessKeySecret !== undefined) identity.insertAccessKey(u.AccessKeyId, u.UserId, u.AccessKeySecret);
+      if (u.AccessKeyId !== undefined && u.AccessKeySecret !== undefined)
+        identity.insertAccessKey(u.AccessKeyId, u.UserId, u.AccessKeySecret);
     }
     for (const m of seed.members) identity.insertMember(m.WorkspaceId, m.UserId, m.Roles);
     seed.codeSources.forEach((cs, i) => {

@@ -47,7 +47,7 @@ describe('browser sessions', () => {
   });
 
   it('validates the sign-in body', async () => {
-    const res = await t.anonymous.post(SESSION, { UserName: '' , Password: 'x' });
+    const res = await t.anonymous.post(SESSION, { UserName: '', Password: 'x' });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ Field: 'UserName' });
   });
@@ -138,9 +138,12 @@ describe('browser sessions', () => {
     expect((await signIn('dev1', TEST_USERS.dev.Password)).status).toBe(429);
   });
 
-  it('lists the caller\'s workspaces with roles', async () => {
+  it("lists the caller's workspaces with roles", async () => {
     const res = await t.as('dev').get('/api/v1/workspaces');
-    expect(await res.json()).toMatchObject({ Workspaces: [{ WorkspaceId: WS, WorkspaceName: 'test-main', Roles: ['PAI.AlgoDeveloper'], IsAdmin: false, CanCreate: true }], TotalCount: 1 });
+    expect(await res.json()).toMatchObject({
+      Workspaces: [{ WorkspaceId: WS, WorkspaceName: 'test-main', Roles: ['PAI.AlgoDeveloper'], IsAdmin: false, CanCreate: true }],
+      TotalCount: 1,
+    });
     const guest = (await (await t.as('guest').get('/api/v1/workspaces')).json()) as { Workspaces: { CanCreate: boolean }[] };
     expect(guest.Workspaces[0]?.CanCreate).toBe(false);
   });

@@ -16,7 +16,13 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
     const caller = c.get('caller');
     const mac = c.get('sessionMac');
     const info: SessionInfo = caller
-      ? { SignedIn: true, UserId: caller.userId, UserName: caller.userName, ...(mac ? { CsrfToken: sessions.csrfTokenOf(mac) } : {}), RequestId: c.get('requestId') }
+      ? {
+          SignedIn: true,
+          UserId: caller.userId,
+          UserName: caller.userName,
+          ...(mac ? { CsrfToken: sessions.csrfTokenOf(mac) } : {}),
+          RequestId: c.get('requestId'),
+        }
       : { SignedIn: false, RequestId: c.get('requestId') };
     return c.json(info, 200);
   });

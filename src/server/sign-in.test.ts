@@ -55,7 +55,13 @@ function otherApp(trustProxy?: string): App {
   extraDbs.push(db);
   const trust = trustProxy === undefined ? undefined : (parseTrustProxy(trustProxy) ?? undefined);
   if (trustProxy !== undefined) expect(trust).toBeDefined();
-  const { app } = createApp({ db, keyring: createKeyring(TEST_KEY), logger: createLogger('silent'), clock: () => t.clock.now, trustProxy: trust });
+  const { app } = createApp({
+    db,
+    keyring: createKeyring(TEST_KEY),
+    logger: createLogger('silent'),
+    clock: () => t.clock.now,
+    trustProxy: trust,
+  });
   return app;
 }
 
@@ -73,7 +79,10 @@ describe('a new sign-in replaces the live session', () => {
     expect(await me(newCookie)).toBe('dev2');
     expect((t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(1);
 
-    const third = await signIn({ password: dev.Password, headers: { cookie: newCookie, 'x-csrf-token': 'f'.repeat(64), origin: 'http://localhost' } });
+    const third = await signIn({
+      password: dev.Password,
+      headers: { cookie: newCookie, 'x-csrf-token': 'f'.repeat(64), origin: 'http://localhost' },
+    });
     expect(third.status).toBe(200);
     expect(await me(newCookie)).toBe(401);
     expect(await me(cookieOf(third))).toBe('dev1');
@@ -83,9 +92,15 @@ describe('a new sign-in replaces the live session', () => {
     const cookie = cookieOf(await signIn({ password: dev.Password }));
     expect((await signIn({ user: 'dev2', password: 'wrong-password', headers: { cookie } })).status).toBe(401);
     expect(await me(cookie)).toBe('dev1');
-    const crossSite = await signIn({ user: 'dev2', password: TEST_USERS.dev2.Password, headers: { cookie, origin: 'http://evil.example' } });
+    const crossSite = await signIn({
+      user: 'dev2',
+      password: TEST_USERS.dev2.Password,
+      headers: { cookie, origin: 'http://evil.example' },
+    });
     expect(crossSite.status).toBe(403);
-    expect((await signIn({ user: 'dev2', password: TEST_USERS.dev2.Password, headers: { cookie, 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect(
+      (await signIn({ user: 'dev2', password: TEST_USERS.dev2.Password, headers: { cookie, 'sec-fetch-site': 'cross-site' } })).status,
+    ).toBe(403);
     expect(await me(cookie)).toBe('dev1');
     expect((await t.anonymous.delete(SESSION, { cookie })).status).toBe(403);
     expect((await t.anonymous.post('/api/v1/codesources', createBody(), { cookie })).status).toBe(403);
@@ -148,7 +163,10 @@ describe('sign-in throttling', () => {
     for (let i = 0; i < 5; i++) expect((await signIn({ from: ATTACKER, password: `guess-${i}` })).status).toBe(401);
     const second = otherApp();
     expect((await signIn({ app: second, from: ATTACKER, password: dev.Password })).status).toBe(429);
-    const rows = t.db.prepare('SELECT throttle_key, failures FROM sign_in_failures ORDER BY failures').all() as { throttle_key: string; failures: number }[];
+    const rows = t.db.prepare('SELECT throttle_key, failures FROM sign_in_failures ORDER BY failures').all() as {
+      throttle_key: string;
+      failures: number;
+    }[];
     expect(rows.map((r) => r.failures)).toEqual([5, 5]);
     for (const r of rows) {
       expect(r.throttle_key).toMatch(/^[0-9a-f]{64}$/);
@@ -168,7 +186,9 @@ describe('behind proxies (TRUST_PROXY)', () => {
       const res = await signIn({ app, from: proxy, password: `guess-${i}`, headers: { 'x-forwarded-for': `192.0.2.${i}, ${ATTACKER}` } });
       expect(res.status).toBe(401);
     }
-    expect((await signIn({ app, from: proxy, password: 'guess', headers: { 'x-forwarded-for': `192.0.2.77, ${ATTACKER}` } })).status).toBe(429);
+    expect((await signIn({ app, from: proxy, password: 'guess', headers: { 'x-forwarded-for': `192.0.2.77, ${ATTACKER}` } })).status).toBe(
+      429,
+    );
     // Another client behind the same proxy is someone else.
     expect((await signIn({ app, from: proxy, password: dev.Password, headers: { 'x-forwarded-for': USER_ADDRESS } })).status).toBe(200);
   });
@@ -176,12 +196,19 @@ describe('behind proxies (TRUST_PROXY)', () => {
   it('a CIDR list skips trusted proxies from the right; a peer outside it is the client, whatever it forwards', async () => {
     const app = otherApp('10.0.0.0/8');
     for (let i = 0; i < 5; i++) {
-      const res = await signIn({ app, from: '10.0.0.1', password: `guess-${i}`, headers: { 'x-forwarded-for': `192.0.2.${i}, ${ATTACKER}, 10.0.0.2` } });
+      const res = await signIn({
+        app,
+        from: '10.0.0.1',
+        password: `guess-${i}`,
+        headers: { 'x-forwarded-for': `192.0.2.${i}, ${ATTACKER}, 10.0.0.2` },
+      });
       expect(res.status).toBe(401);
     }
     // The attacker connecting directly, claiming to be the user's address, is still the attacker.
     expect((await signIn({ app, from: ATTACKER, password: dev.Password, headers: { 'x-forwarded-for': USER_ADDRESS } })).status).toBe(429);
-    expect((await signIn({ app, from: '10.0.0.1', password: dev.Password, headers: { 'x-forwarded-for': `${USER_ADDRESS}, 10.0.0.2` } })).status).toBe(200);
+    expect(
+      (await signIn({ app, from: '10.0.0.1', password: dev.Password, headers: { 'x-forwarded-for': `${USER_ADDRESS}, 10.0.0.2` } })).status,
+    ).toBe(200);
   });
 
   it('X-Forwarded-Proto https makes the cookie Secure and X-Forwarded-Host is the origin, only from a trusted proxy', async () => {
@@ -193,12 +220,19 @@ describe('behind proxies (TRUST_PROXY)', () => {
     const { CsrfToken } = (await res.json()) as { CsrfToken: string };
     const create = await app.request(
       '/api/v1/codesources',
-      { method: 'POST', headers: { host: 'localhost', 'content-type': 'application/json', cookie: cookieOf(res), 'x-csrf-token': CsrfToken, ...forwarded }, body: JSON.stringify(createBody()) },
+      {
+        method: 'POST',
+        headers: { host: 'localhost', 'content-type': 'application/json', cookie: cookieOf(res), 'x-csrf-token': CsrfToken, ...forwarded },
+        body: JSON.stringify(createBody()),
+      },
       { incoming: { socket: { remoteAddress: '10.0.0.1' } } } as never,
     );
     expect(create.status, await create.clone().text()).toBe(200);
     // The forwarded scheme is the only one: plain http from that origin is another origin.
-    expect((await signIn({ app, from: '10.0.0.1', password: dev.Password, headers: { ...forwarded, origin: 'http://console.example.com' } })).status).toBe(403);
+    expect(
+      (await signIn({ app, from: '10.0.0.1', password: dev.Password, headers: { ...forwarded, origin: 'http://console.example.com' } }))
+        .status,
+    ).toBe(403);
 
     // Not from a trusted peer, and not without TRUST_PROXY: the forwarded headers do not count.
     expect((await signIn({ app, from: ATTACKER, password: dev.Password, headers: forwarded })).status).toBe(403);
@@ -217,7 +251,11 @@ function signInOverTcp(server: ServerProcess, from: string, password: string, he
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const req = http.request(
       `${server.url}${SESSION}`,
-      { method: 'POST', localAddress: from, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } },
+      {
+        method: 'POST',
+        localAddress: from,
+        headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
@@ -237,14 +275,16 @@ describe('the real server', () => {
 
   it('throttles by the socket address and ignores X-Forwarded-For without TRUST_PROXY', async () => {
     server = await startServer();
-    for (let i = 0; i < 5; i++) expect((await signInOverTcp(server, '127.0.0.2', `guess-${i}`, { 'x-forwarded-for': `192.0.2.${i}` })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signInOverTcp(server, '127.0.0.2', `guess-${i}`, { 'x-forwarded-for': `192.0.2.${i}` })).status).toBe(401);
     expect((await signInOverTcp(server, '127.0.0.2', dev.Password, { 'x-forwarded-for': '127.0.0.3' })).status).toBe(429);
     expect((await signInOverTcp(server, '127.0.0.3', dev.Password)).status).toBe(200);
   });
 
   it('with TRUST_PROXY=1, the client comes from X-Forwarded-For and https from X-Forwarded-Proto', async () => {
     server = await startServer({ env: { TRUST_PROXY: '1' } });
-    for (let i = 0; i < 5; i++) expect((await signInOverTcp(server, '127.0.0.1', `guess-${i}`, { 'x-forwarded-for': ATTACKER })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await signInOverTcp(server, '127.0.0.1', `guess-${i}`, { 'x-forwarded-for': ATTACKER })).status).toBe(401);
     expect((await signInOverTcp(server, '127.0.0.1', dev.Password, { 'x-forwarded-for': ATTACKER })).status).toBe(429);
     const user = await signInOverTcp(server, '127.0.0.1', dev.Password, { 'x-forwarded-for': USER_ADDRESS, 'x-forwarded-proto': 'https' });
     expect(user.status).toBe(200);

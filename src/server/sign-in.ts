@@ -24,7 +24,8 @@ export async function signInBrowser(
   const user = identity.findUserByName(UserName);
   // Verify against a dummy hash when the user is unknown: the answer takes as long either way.
   const ok = await verifyPassword(Password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !user.passwordHash || !ok) throw new AppError('Unauthenticated.InvalidCredentials', 'The user name or password is incorrect');
+  if (!user || !user.passwordHash || !ok)
+    throw new AppError('Unauthenticated.InvalidCredentials', 'The user name or password is incorrect');
   attempt.succeeded();
   const previous = c.get('sessionMac');
   if (previous) identity.endSession(previous);

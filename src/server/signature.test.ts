@@ -7,7 +7,12 @@ import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
 import { TEST_USERS, WS, type TestUser } from '@/testing/test-seed';
 
 const require = createRequire(import.meta.url);
-const { default: Client, Config, Params, OpenApiRequest } = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
+const {
+  default: Client,
+  Config,
+  Params,
+  OpenApiRequest,
+} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
 const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
 
 const CODE_SOURCES = '/api/v1/codesources';
@@ -24,16 +29,35 @@ type Req = Omit<SignInput, 'accessKeyId' | 'accessKeySecret'> & { accessKeyId?: 
 
 /** Signs as `user` exactly as Alibaba Cloud's client would, at the app's clock unless a date is given. */
 function signAs(user: TestUser, req: Req): SignedRequest {
-  return signRequest({ accessKeyId: TEST_USERS[user].AccessKeyId, accessKeySecret: TEST_USERS[user].AccessKeySecret, date: new Date(t.clock.now), ...req });
+  return signRequest({
+    accessKeyId: TEST_USERS[user].AccessKeyId,
+    accessKeySecret: TEST_USERS[user].AccessKeySecret,
+    date: new Date(t.clock.now),
+    ...req,
+  });
 }
 
 const createReq = (body: Json = createBody()): Req => ({ method: 'POST', pathname: CODE_SOURCES, action: 'CreateCodeSource', body });
-const listReq = (query: Record<string, string> = { WorkspaceId: WS }): Req => ({ method: 'GET', pathname: CODE_SOURCES, action: 'ListCodeSources', query });
+const listReq = (query: Record<string, string> = { WorkspaceId: WS }): Req => ({
+  method: 'GET',
+  pathname: CODE_SOURCES,
+  action: 'ListCodeSources',
+  query,
+});
 
 /** Sends a (possibly tampered) signed request to the in-process app. */
-function send(r: SignedRequest, change: { url?: string; method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+function send(
+  r: SignedRequest,
+  change: { url?: string; method?: string; body?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
   const body = change.body ?? r.body;
-  return Promise.resolve(t.app.request(change.url ?? r.url, { method: change.method ?? r.method, headers: { ...r.headers, ...change.headers }, ...(body === undefined ? {} : { body }) }));
+  return Promise.resolve(
+    t.app.request(change.url ?? r.url, {
+      method: change.method ?? r.method,
+      headers: { ...r.headers, ...change.headers },
+      ...(body === undefined ? {} : { body }),
+    }),
+  );
 }
 
 /** How many code sources of the workspace exist (the admin sees them all). */
@@ -59,7 +83,9 @@ async function createdId(res: Response): Promise<string> {
 
 describe('the hand signer mirrors @alicloud/openapi-client', () => {
   /** Calls the real client against a local listener that records what arrives and answers `{RequestId}`. */
-  async function captureRealClient(call: (client: InstanceType<typeof Client>, runtime: InstanceType<typeof RuntimeOptions>) => Promise<unknown>) {
+  async function captureRealClient(
+    call: (client: InstanceType<typeof Client>, runtime: InstanceType<typeof RuntimeOptions>) => Promise<unknown>,
+  ) {
     const seen: { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }[] = [];
     const listener = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -73,7 +99,9 @@ describe('the hand signer mirrors @alicloud/openapi-client', () => {
     try {
       const { port } = listener.address() as AddressInfo;
       const { AccessKeyId, AccessKeySecret } = TEST_USERS.dev;
-      const client = new Client(new Config({ accessKeyId: AccessKeyId, accessKeySecret: AccessKeySecret, protocol: 'http', endpoint: `127.0.0.1:${port}` }));
+      const client = new Client(
+        new Config({ accessKeyId: AccessKeyId, accessKeySecret: AccessKeySecret, protocol: 'http', endpoint: `127.0.0.1:${port}` }),
+      );
       await call(client, new RuntimeOptions({ autoretry: false, readTimeout: 5_000, connectTimeout: 5_000 }));
     } finally {
       listener.closeAllConnections();
@@ -84,43 +112,84 @@ describe('the hand signer mirrors @alicloud/openapi-client', () => {
   }
 
   const params = (action: string, method: string, pathname: string) =>
-    new Params({ action, version: '2021-02-04', protocol: 'HTTP', pathname, method, authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json' });
+    new Params({
+      action,
+      version: '2021-02-04',
+      protocol: 'HTTP',
+      pathname,
+      method,
+      authType: 'AK',
+      style: 'ROA',
+      reqBodyType: 'json',
+      bodyType: 'json',
+    });
 
   it.each([
-    { name: 'POST with a JSON body', action: 'CreateCodeSource', method: 'POST', query: undefined, body: { WorkspaceId: WS, DisplayName: 'Ünïcode (copy)* it\'s!', CodeRepo: 'https://github.com/a/b.git' } },
-    { name: 'GET with a query that needs escaping', action: 'ListCodeSources', method: 'GET', query: { WorkspaceId: WS, DisplayName: "it's (a) *b*! ~c ü+%", SortBy: 'DisplayName', Order: 'desc' }, body: undefined },
-  ])('produces the same Authorization as the real client ($name), and the server accepts the real request', async ({ action, method, query, body }) => {
-    const captured = await captureRealClient((client, runtime) =>
-      client.callApi(params(action, method, CODE_SOURCES), new OpenApiRequest({ ...(query ? { query } : {}), ...(body ? { body } : {}) }), runtime),
-    );
-    const headers = captured.headers as Record<string, string>;
-    expect(headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAItestDev00001,SignedHeaders=[a-z0-9;-]+,Signature=[0-9a-f]{64}$/);
+    {
+      name: 'POST with a JSON body',
+      action: 'CreateCodeSource',
+      method: 'POST',
+      query: undefined,
+      body: { WorkspaceId: WS, DisplayName: "Ünïcode (copy)* it's!", CodeRepo: 'https://github.com/a/b.git' },
+    },
+    {
+      name: 'GET with a query that needs escaping',
+      action: 'ListCodeSources',
+      method: 'GET',
+      query: { WorkspaceId: WS, DisplayName: "it's (a) *b*! ~c ü+%", SortBy: 'DisplayName', Order: 'desc' },
+      body: undefined,
+    },
+  ])(
+    'produces the same Authorization as the real client ($name), and the server accepts the real request',
+    async ({ action, method, query, body }) => {
+      const captured = await captureRealClient((client, runtime) =>
+        client.callApi(
+          params(action, method, CODE_SOURCES),
+          new OpenApiRequest({ ...(query ? { query } : {}), ...(body ? { body } : {}) }),
+          runtime,
+        ),
+      );
+      const headers = captured.headers as Record<string, string>;
+      expect(headers.authorization).toMatch(
+        /^ACS3-HMAC-SHA256 Credential=LTAItestDev00001,SignedHeaders=[a-z0-9;-]+,Signature=[0-9a-f]{64}$/,
+      );
 
-    // Same inputs (date, nonce, host, the client's extra x-acs header) → the same Authorization from the hand signer.
-    const extra = Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('x-acs-') && !['x-acs-version', 'x-acs-action', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'].includes(k)));
-    const mine = signRequest({
-      method,
-      pathname: CODE_SOURCES,
-      action,
-      accessKeyId: TEST_USERS.dev.AccessKeyId,
-      accessKeySecret: TEST_USERS.dev.AccessKeySecret,
-      host: headers.host,
-      date: new Date(headers['x-acs-date'] ?? ''),
-      nonce: headers['x-acs-signature-nonce'],
-      headers: extra,
-      ...(query ? { query } : {}),
-      ...(body ? { body } : {}),
-    });
-    expect(mine.headers.authorization).toBe(headers.authorization);
-    expect(mine.headers['x-acs-content-sha256']).toBe(headers['x-acs-content-sha256']);
-    expect(mine.body ?? '').toBe(captured.body);
-    expect(headers['x-acs-date']).toBe(acsDate(new Date(headers['x-acs-date'] ?? '')));
+      // Same inputs (date, nonce, host, the client's extra x-acs header) → the same Authorization from the hand signer.
+      const extra = Object.fromEntries(
+        Object.entries(headers).filter(
+          ([k]) =>
+            k.startsWith('x-acs-') &&
+            !['x-acs-version', 'x-acs-action', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'].includes(k),
+        ),
+      );
+      const mine = signRequest({
+        method,
+        pathname: CODE_SOURCES,
+        action,
+        accessKeyId: TEST_USERS.dev.AccessKeyId,
+        accessKeySecret: TEST_USERS.dev.AccessKeySecret,
+        host: headers.host,
+        date: new Date(headers['x-acs-date'] ?? ''),
+        nonce: headers['x-acs-signature-nonce'],
+        headers: extra,
+        ...(query ? { query } : {}),
+        ...(body ? { body } : {}),
+      });
+      expect(mine.headers.authorization).toBe(headers.authorization);
+      expect(mine.headers['x-acs-content-sha256']).toBe(headers['x-acs-content-sha256']);
+      expect(mine.body ?? '').toBe(captured.body);
+      expect(headers['x-acs-date']).toBe(acsDate(new Date(headers['x-acs-date'] ?? '')));
 
-    // The server verifies the client's request byte for byte as it arrived (wire query string included).
-    const { authorization, ...rest } = headers;
-    const res = await t.app.request(captured.url, { method, headers: { ...rest, authorization: authorization ?? '' }, ...(captured.body ? { body: captured.body } : {}) });
-    expect(res.status).toBe(200);
-  });
+      // The server verifies the client's request byte for byte as it arrived (wire query string included).
+      const { authorization, ...rest } = headers;
+      const res = await t.app.request(captured.url, {
+        method,
+        headers: { ...rest, authorization: authorization ?? '' },
+        ...(captured.body ? { body: captured.body } : {}),
+      });
+      expect(res.status).toBe(200);
+    },
+  );
 });
 
 describe('ACS3-HMAC-SHA256 verification', () => {
@@ -128,13 +197,20 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     const name = "Ünïcode it's (v2) *b*! ~c";
     const id = await createdId(await send(signAs('dev', createReq(createBody({ DisplayName: name })))));
 
-    const listed = await send(signAs('dev', listReq({ WorkspaceId: WS, DisplayName: "IT'S (V2) *B*", SortBy: 'DisplayName', Order: 'desc', PageNumber: '1', PageSize: '10' })));
+    const listed = await send(
+      signAs(
+        'dev',
+        listReq({ WorkspaceId: WS, DisplayName: "IT'S (V2) *B*", SortBy: 'DisplayName', Order: 'desc', PageNumber: '1', PageSize: '10' }),
+      ),
+    );
     expect(listed.status).toBe(200);
     expect(await listed.json()).toMatchObject({ TotalCount: 1, CodeSources: [{ CodeSourceId: id, DisplayName: name }] });
 
     const path = `${CODE_SOURCES}/${id}`;
     expect((await send(signAs('dev', { method: 'GET', pathname: path, action: 'GetCodeSource' }))).status).toBe(200);
-    expect((await send(signAs('dev', { method: 'PUT', pathname: path, action: 'UpdateCodeSource', body: { Description: 'signed' } }))).status).toBe(200);
+    expect(
+      (await send(signAs('dev', { method: 'PUT', pathname: path, action: 'UpdateCodeSource', body: { Description: 'signed' } }))).status,
+    ).toBe(200);
     expect((await send(signAs('dev', { method: 'PUT', pathname: `${path}/publish`, action: 'PublishCodeSource' }))).status).toBe(200);
     const got = (await (await t.as('admin').get(path)).json()) as Json;
     expect(got).toMatchObject({ Description: 'signed', Accessibility: 'PUBLIC', UserId: TEST_USERS.dev.UserId });
@@ -146,7 +222,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     const res = await send(signAs('dev', { ...createReq(), accessKeySecret: `${TEST_USERS.dev.AccessKeySecret}-wrong` }));
     await expectError(res, 400, 'SignatureDoesNotMatch');
     // Another user's secret with this user's key is just as wrong.
-    await expectError(await send(signAs('dev', { ...createReq(), accessKeySecret: TEST_USERS.admin.AccessKeySecret })), 400, 'SignatureDoesNotMatch');
+    await expectError(
+      await send(signAs('dev', { ...createReq(), accessKeySecret: TEST_USERS.admin.AccessKeySecret })),
+      400,
+      'SignatureDoesNotMatch',
+    );
     expect(await count()).toBe(0);
   });
 
@@ -165,7 +245,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
   it('a query, path or method changed after signing is 400 SignatureDoesNotMatch and changes nothing', async () => {
     const signedList = signAs('dev', listReq({ WorkspaceId: WS, DisplayName: 'mine' }));
     await expectError(await send(signedList, { url: `${CODE_SOURCES}?WorkspaceId=${WS}&DisplayName=other` }), 400, 'SignatureDoesNotMatch');
-    await expectError(await send(signAs('dev', listReq({ WorkspaceId: WS })), { url: `${CODE_SOURCES}?WorkspaceId=${WS}&PageSize=1` }), 400, 'SignatureDoesNotMatch');
+    await expectError(
+      await send(signAs('dev', listReq({ WorkspaceId: WS })), { url: `${CODE_SOURCES}?WorkspaceId=${WS}&PageSize=1` }),
+      400,
+      'SignatureDoesNotMatch',
+    );
 
     const a = await createdId(await t.as('admin').post(CODE_SOURCES, createBody()));
     const b = await createdId(await t.as('admin').post(CODE_SOURCES, createBody()));
@@ -176,13 +260,27 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     const getA = signAs('admin', { method: 'GET', pathname: `${CODE_SOURCES}/${a}`, action: 'GetCodeSource' });
     await expectError(await send(getA, { method: 'DELETE' }), 400, 'SignatureDoesNotMatch');
     // A signed header changed (the action).
-    await expectError(await send(signAs('admin', { method: 'DELETE', pathname: `${CODE_SOURCES}/${a}`, action: 'DeleteCodeSource' }), { headers: { 'x-acs-action': 'GetCodeSource' } }), 400, 'SignatureDoesNotMatch');
+    await expectError(
+      await send(signAs('admin', { method: 'DELETE', pathname: `${CODE_SOURCES}/${a}`, action: 'DeleteCodeSource' }), {
+        headers: { 'x-acs-action': 'GetCodeSource' },
+      }),
+      400,
+      'SignatureDoesNotMatch',
+    );
     expect(await count()).toBe(2);
   });
 
   it('an x-acs-date more than 15 minutes off is 400 InvalidTimeStamp.Expired; 10 minutes off is accepted', async () => {
-    await expectError(await send(signAs('dev', { ...createReq(), date: new Date(t.clock.now - 20 * MINUTE) })), 400, 'InvalidTimeStamp.Expired');
-    await expectError(await send(signAs('dev', { ...createReq(), date: new Date(t.clock.now + 20 * MINUTE) })), 400, 'InvalidTimeStamp.Expired');
+    await expectError(
+      await send(signAs('dev', { ...createReq(), date: new Date(t.clock.now - 20 * MINUTE) })),
+      400,
+      'InvalidTimeStamp.Expired',
+    );
+    await expectError(
+      await send(signAs('dev', { ...createReq(), date: new Date(t.clock.now + 20 * MINUTE) })),
+      400,
+      'InvalidTimeStamp.Expired',
+    );
     expect(await count()).toBe(0);
     // A request signed now and delivered 16 minutes later is stale too.
     const late = signAs('dev', createReq());
@@ -222,7 +320,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
 
   it('a badly signed request does not use up the nonce of the genuine one', async () => {
     const nonce = 'f00dfeedf00dfeedf00dfeedf00dfeed';
-    await expectError(await send(signAs('dev', { ...createReq(), nonce, accessKeySecret: 'forged-secret-000000000000' })), 400, 'SignatureDoesNotMatch');
+    await expectError(
+      await send(signAs('dev', { ...createReq(), nonce, accessKeySecret: 'forged-secret-000000000000' })),
+      400,
+      'SignatureDoesNotMatch',
+    );
     expect((await send(signAs('dev', { ...createReq(), nonce }))).status).toBe(200);
     expect(await count()).toBe(1);
   });

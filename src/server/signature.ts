@@ -2,7 +2,14 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from './errors';
 
 /** Headers Alibaba Cloud's client always signs; a signature that leaves one out is incomplete. */
-export const REQUIRED_SIGNED_HEADERS = ['host', 'x-acs-action', 'x-acs-content-sha256', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-version'];
+export const REQUIRED_SIGNED_HEADERS = [
+  'host',
+  'x-acs-action',
+  'x-acs-content-sha256',
+  'x-acs-date',
+  'x-acs-signature-nonce',
+  'x-acs-version',
+];
 export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 const ALGORITHM = 'ACS3-HMAC-SHA256';
 
@@ -61,7 +68,8 @@ export function parseAuthorization(request: SignedRequest, nowMs: number): Parse
     throw new AppError('InvalidTimeStamp.Expired', 'x-acs-date is more than 15 minutes away from the server time');
   }
   const nonce = request.header('x-acs-signature-nonce') ?? '';
-  if (!/^[\x21-\x7e]{8,128}$/.test(nonce)) throw new AppError('IncompleteSignature', 'x-acs-signature-nonce must be 8-128 printable characters');
+  if (!/^[\x21-\x7e]{8,128}$/.test(nonce))
+    throw new AppError('IncompleteSignature', 'x-acs-signature-nonce must be 8-128 printable characters');
   return { accessKeyId, signedHeaders, signature, date, nonce };
 }
 
@@ -72,7 +80,14 @@ export function canonicalRequest(request: SignedRequest, signedHeaders: string[]
   const canonicalQuery = keys.map((k) => `${k}=${percentEncode(request.query.get(k) ?? '')}`).join('&');
   const sorted = [...signedHeaders].sort();
   const canonicalHeaders = sorted.map((h) => `${h}:${(request.header(h) ?? '').trim()}\n`).join('');
-  return [request.method, canonicalUri, canonicalQuery, canonicalHeaders, sorted.join(';'), request.header('x-acs-content-sha256') ?? ''].join('\n');
+  return [
+    request.method,
+    canonicalUri,
+    canonicalQuery,
+    canonicalHeaders,
+    sorted.join(';'),
+    request.header('x-acs-content-sha256') ?? '',
+  ].join('\n');
 }
 
 /** Checks the body hash and the signature with the AccessKey secret; throws SignatureDoesNotMatch otherwise. */
@@ -81,9 +96,9 @@ export function verifySignature(request: SignedRequest, auth: ParsedAuthorizatio
   const actualHash = sha256Hex(request.body);
   const expected = signRequest(canonicalRequest(request, auth.signedHeaders), secret);
   const given = Buffer.from(auth.signature, 'utf8');
-  const ok =
-    declaredHash === actualHash && given.length === expected.length && timingSafeEqual(given, Buffer.from(expected, 'utf8'));
-  if (!ok) throw new AppError('SignatureDoesNotMatch', 'The request signature does not match; check the AccessKey secret and what was signed');
+  const ok = declaredHash === actualHash && given.length === expected.length && timingSafeEqual(given, Buffer.from(expected, 'utf8'));
+  if (!ok)
+    throw new AppError('SignatureDoesNotMatch', 'The request signature does not match; check the AccessKey secret and what was signed');
 }
 
 export function signRequest(canonical: string, secret: string): string {

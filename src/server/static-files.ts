@@ -43,7 +43,11 @@ export function loadStaticFiles(dir: string): { get(urlPath: string): StaticFile
       else {
         const rel = '/' + path.relative(dir, full).split(path.sep).join('/');
         const ext = path.extname(entry.name);
-        const file: StaticFile = { body: fs.readFileSync(full), type: TYPES[ext] ?? 'application/octet-stream', immutable: rel.startsWith('/assets/') };
+        const file: StaticFile = {
+          body: fs.readFileSync(full),
+          type: TYPES[ext] ?? 'application/octet-stream',
+          immutable: rel.startsWith('/assets/'),
+        };
         files.set(rel, COMPRESSIBLE.has(ext) ? compressInBackground(file) : file);
       }
     }
@@ -55,15 +59,22 @@ export function loadStaticFiles(dir: string): { get(urlPath: string): StaticFile
 /** Starts brotli and gzip forms of a text file off the main thread; until they are ready the plain body is served. */
 export function compressInBackground(file: StaticFile): StaticFile {
   if (file.body.length > 1024) {
-    void brotli(file.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).then((b) => (file.br = b), () => undefined);
-    void gzip(file.body, { level: 9 }).then((g) => (file.gzip = g), () => undefined);
+    void brotli(file.body, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).then(
+      (b) => (file.br = b),
+      () => undefined,
+    );
+    void gzip(file.body, { level: 9 }).then(
+      (g) => (file.gzip = g),
+      () => undefined,
+    );
   }
   return file;
 }
 
 /** The best encoding of `file` the client accepts: brotli, then gzip, then none. */
 export function encodedBody(file: StaticFile, acceptEncoding: string | undefined): { body: Buffer; encoding?: 'br' | 'gzip' } {
-  const accepts = (name: string) => new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*($|,))[0-9.]+)?\\s*($|,)`).test(acceptEncoding ?? '');
+  const accepts = (name: string) =>
+    new RegExp(`(^|,)\\s*${name}\\s*(;\\s*q=(?!0(\\.0*)?\\s*($|,))[0-9.]+)?\\s*($|,)`).test(acceptEncoding ?? '');
   if (file.br && accepts('br')) return { body: file.br, encoding: 'br' };
   if (file.gzip && accepts('gzip')) return { body: file.gzip, encoding: 'gzip' };
   return { body: file.body };

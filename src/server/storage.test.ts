@@ -19,7 +19,10 @@ function encodings(secret: string): string[] {
   return [secret, b.toString('base64').replace(/=+$/, ''), b.toString('base64url').replace(/=+$/, ''), b.toString('hex')];
 }
 function filesOf(dbFile: string): Buffer[] {
-  return ['', '-wal', '-shm'].map((s) => dbFile + s).filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f));
+  return ['', '-wal', '-shm']
+    .map((s) => dbFile + s)
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f));
 }
 
 describe('secrets at rest', () => {
@@ -47,7 +50,9 @@ describe('secrets at rest', () => {
       return res;
     };
     const tokens = ['ghp_roundTripSecretA1', 'glpat_roundTripSecretB2', 'ghp_roundTripSecretC3'];
-    const signIn = await keep(await t.anonymous.post('/api/v1/session', { UserName: TEST_USERS.dev.UserName, Password: TEST_USERS.dev.Password }));
+    const signIn = await keep(
+      await t.anonymous.post('/api/v1/session', { UserName: TEST_USERS.dev.UserName, Password: TEST_USERS.dev.Password }),
+    );
     expect(signIn.status).toBe(200);
     await keep(await t.anonymous.post('/api/v1/session', { UserName: TEST_USERS.dev2.UserName, Password: 'wrong-password' }));
     const created = await keep(await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[0] })));
@@ -55,19 +60,31 @@ describe('secrets at rest', () => {
     await keep(await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: tokens[1] }));
     await keep(await t.as('dev').get(`/api/v1/codesources/${CodeSourceId}`));
     await keep(await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: '' }));
-    await keep(await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[2], CodeRepo: 'https://x:' + tokens[2] + '@h/r.git' })));
+    await keep(
+      await t
+        .as('dev')
+        .post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[2], CodeRepo: 'https://x:' + tokens[2] + '@h/r.git' })),
+    );
     await keep(await t.as('dev').get(`/api/v1/codesources?WorkspaceId=${WS}`));
     const secrets = [...tokens, ...Object.values(TEST_USERS).flatMap((u) => [u.Password, u.AccessKeySecret])];
     const haystack = [...seen, ...t.logs].join('\n');
     for (const secret of secrets) for (const form of encodings(secret)) expect(haystack.includes(form), `${secret} as ${form}`).toBe(false);
-    for (const file of filesOf(t.file)) for (const secret of secrets) for (const form of encodings(secret)) expect(file.includes(Buffer.from(form)), `${secret} in DB`).toBe(false);
+    for (const file of filesOf(t.file))
+      for (const secret of secrets)
+        for (const form of encodings(secret)) expect(file.includes(Buffer.from(form)), `${secret} in DB`).toBe(false);
   });
 
   it('a sealed token copied to another row does not open (bound to its row)', async () => {
-    const a = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-a' }))).json()) as { CodeSourceId: string };
-    const b = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-b' }))).json()) as { CodeSourceId: string };
+    const a = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-a' }))).json()) as {
+      CodeSourceId: string;
+    };
+    const b = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-b' }))).json()) as {
+      CodeSourceId: string;
+    };
     t.db
-      .prepare('UPDATE code_sources SET access_token_sealed = (SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?) WHERE code_source_id = ?')
+      .prepare(
+        'UPDATE code_sources SET access_token_sealed = (SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?) WHERE code_source_id = ?',
+      )
       .run(a.CodeSourceId, b.CodeSourceId);
     expect(() => t.parts.codeSources.readAccessToken(b.CodeSourceId)).toThrow();
   });
@@ -129,34 +146,37 @@ describe('schema and query plans', () => {
     expect(() => insert.run('code-2', 'NAME', 'name')).toThrow(/UNIQUE/);
   });
 
-  it.each(['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSourceId'])('List by %s, both orders, as admin, developer and guest: an index and no temporary B-tree', async (sortBy) => {
-    const plans: string[] = [];
-    const original = t.db.prepare.bind(t.db);
-    t.db.prepare = ((sql: string) => {
-      if (/ORDER BY/.test(sql)) {
-        const stmt = original(sql);
-        plans.push(sql);
-        return stmt;
+  it.each(['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSourceId'])(
+    'List by %s, both orders, as admin, developer and guest: an index and no temporary B-tree',
+    async (sortBy) => {
+      const plans: string[] = [];
+      const original = t.db.prepare.bind(t.db);
+      t.db.prepare = ((sql: string) => {
+        if (/ORDER BY/.test(sql)) {
+          const stmt = original(sql);
+          plans.push(sql);
+          return stmt;
+        }
+        return original(sql);
+      }) as typeof t.db.prepare;
+      for (const user of ['admin', 'dev', 'guest'] as const) {
+        for (const order of ['ASC', 'DESC']) {
+          const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
+          expect(res.status).toBe(200);
+        }
       }
-      return original(sql);
-    }) as typeof t.db.prepare;
-    for (const user of ['admin', 'dev', 'guest'] as const) {
-      for (const order of ['ASC', 'DESC']) {
-        const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
-        expect(res.status).toBe(200);
+      t.db.prepare = original;
+      // One statement per role's visibility filter and per order: admin, developer and guest, ASC and DESC.
+      expect(plans).toHaveLength(6);
+      for (const sql of plans) {
+        const params = sql.includes('cs.user_id = ?') ? [WS, '300002', 20, 0] : [WS, 20, 0];
+        const plan = (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+        expect(plan).not.toMatch(/TEMP B-TREE/);
+        expect(plan).not.toMatch(/^SCAN cs$/m);
+        expect(plan).toMatch(/USING (COVERING )?INDEX/);
       }
-    }
-    t.db.prepare = original;
-    // One statement per role's visibility filter and per order: admin, developer and guest, ASC and DESC.
-    expect(plans).toHaveLength(6);
-    for (const sql of plans) {
-      const params = sql.includes('cs.user_id = ?') ? [WS, '300002', 20, 0] : [WS, 20, 0];
-      const plan = (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-      expect(plan).not.toMatch(/TEMP B-TREE/);
-      expect(plan).not.toMatch(/^SCAN cs$/m);
-      expect(plan).toMatch(/USING (COVERING )?INDEX/);
-    }
-  });
+    },
+  );
 });
 
 describe('search plans agree', () => {
@@ -166,15 +186,32 @@ describe('search plans agree', () => {
       for (let i = 0; i < 2600; i++) {
         const name = i % 5 === 0 ? `other-${i}` : `many-${i}`;
         repo.create({
-          workspaceId: WS, userId: TEST_USERS.dev.UserId, displayName: name, nameFold: name, description: '', codeRepo: 'https://h/r.git',
-          codeBranch: 'master', codeCommit: '', codeRepoUserName: '', accessToken: '', mountPath: '/root/code/', accessibility: i % 2 ? 'PUBLIC' : 'PRIVATE', cloneType: 0,
+          workspaceId: WS,
+          userId: TEST_USERS.dev.UserId,
+          displayName: name,
+          nameFold: name,
+          description: '',
+          codeRepo: 'https://h/r.git',
+          codeBranch: 'master',
+          codeCommit: '',
+          codeRepoUserName: '',
+          accessToken: '',
+          mountPath: '/root/code/',
+          accessibility: i % 2 ? 'PUBLIC' : 'PRIVATE',
+          cloneType: 0,
         });
       }
     })();
-    const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map((r) => r.n);
+    const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map(
+      (r) => r.n,
+    );
     const base = { workspaceId: WS, sortBy: 'DisplayName' as const, order: 'ASC' as const, limit: 20, offset: 40 };
     for (const search of ['many', 'other', 'ny-24', 'y', '-1', 'zz', 'zzq', 'many-2599', 'r-1', '"x"']) {
-      for (const visibility of [{ kind: 'all' as const }, { kind: 'public' as const }, { kind: 'public-or-own' as const, userId: TEST_USERS.dev2.UserId }]) {
+      for (const visibility of [
+        { kind: 'all' as const },
+        { kind: 'public' as const },
+        { kind: 'public-or-own' as const, userId: TEST_USERS.dev2.UserId },
+      ]) {
         const expected = all
           .filter((n) => n.includes(search))
           .filter((n) => visibility.kind === 'all' || Number(n.split('-')[1]) % 2 === 1)

@@ -38,7 +38,7 @@ export const securitySchemes = {
     in: 'header',
     name: 'Authorization',
     description:
-      'ACS3-HMAC-SHA256, as Alibaba Cloud\'s @alicloud/openapi-client signs requests with an AccessKey pair: ' +
+      "ACS3-HMAC-SHA256, as Alibaba Cloud's @alicloud/openapi-client signs requests with an AccessKey pair: " +
       '`ACS3-HMAC-SHA256 Credential=<AccessKeyId>,SignedHeaders=…,Signature=…`, with x-acs-date, ' +
       'x-acs-signature-nonce (once), x-acs-content-sha256, x-acs-action and x-acs-version signed.',
   },
@@ -46,7 +46,7 @@ export const securitySchemes = {
     type: 'apiKey',
     in: 'cookie',
     name: 'cc_session',
-    description: 'The console\'s HttpOnly session cookie, set by CreateSession.',
+    description: "The console's HttpOnly session cookie, set by CreateSession.",
   },
   Csrf: {
     type: 'apiKey',
@@ -102,7 +102,7 @@ export const routes = {
     operationId: 'CreateCodeSource',
     tags: ['PAI CodeSource'],
     summary: 'Create a code source',
-    description: 'PAI\'s CreateCodeSource. `ClientToken` (extension) makes a retry within 7 days return the same id.',
+    description: "PAI's CreateCodeSource. `ClientToken` (extension) makes a retry within 7 days return the same id.",
     security: write,
     request: { body: { required: true, content: { 'application/json': { schema: createCodeSourceSchema } } } },
     responses: { 200: written('Created'), ...errors(400, 401, 403, 409, 413, 415) },
@@ -112,7 +112,7 @@ export const routes = {
     operationId: 'ListCodeSources',
     tags: ['PAI CodeSource'],
     summary: 'List the code sources of a workspace',
-    description: 'PAI\'s ListCodeSources. `Accessibility` and `UserId` filters are extensions.',
+    description: "PAI's ListCodeSources. `Accessibility` and `UserId` filters are extensions.",
     security: read,
     request: { query: listCodeSourcesQuerySchema },
     responses: { 200: json(listCodeSourcesResponseSchema, 'One page'), ...errors(400, 401, 403) },

@@ -59,35 +59,38 @@ function fail(ctx: z.RefinementCtx, rule: RuleId, max?: number): void {
 
 /** A text field that is trimmed and NFC-normalized, limited in code points, and checked by `check`. */
 function text(max: number, check?: (value: string) => RuleId | null, { allowEmpty = true } = {}) {
-  return z
-    .string()
-    // For the OpenAPI document: the limit in code points, after trimming and NFC (checked below).
-    .meta({ maxLength: max, ...(allowEmpty ? {} : { minLength: 1 }) })
-    .transform(normalizeText)
-    .superRefine((value, ctx) => {
-      if (!allowEmpty && value === '') return fail(ctx, 'required');
-      if (codePointLength(value) > max) return fail(ctx, 'too_long', max);
-      const rule = value === '' ? null : (check?.(value) ?? null);
-      if (rule) fail(ctx, rule);
-    });
+  return (
+    z
+      .string()
+      // For the OpenAPI document: the limit in code points, after trimming and NFC (checked below).
+      .meta({ maxLength: max, ...(allowEmpty ? {} : { minLength: 1 }) })
+      .transform(normalizeText)
+      .superRefine((value, ctx) => {
+        if (!allowEmpty && value === '') return fail(ctx, 'required');
+        if (codePointLength(value) > max) return fail(ctx, 'too_long', max);
+        const rule = value === '' ? null : (check?.(value) ?? null);
+        if (rule) fail(ctx, rule);
+      })
+  );
 }
 
 export const displayNameSchema = text(limits.displayName, (v) => (hasForbiddenNameCharacters(v) ? 'forbidden_characters' : null), {
   allowEmpty: false,
 });
-export const descriptionSchema = text(limits.description, (v) =>
-  hasForbiddenDescriptionCharacters(v) ? 'forbidden_characters' : null,
-);
+export const descriptionSchema = text(limits.description, (v) => (hasForbiddenDescriptionCharacters(v) ? 'forbidden_characters' : null));
 export const codeRepoSchema = text(limits.codeRepo, checkGitAddress, { allowEmpty: false });
 export const codeBranchSchema = text(limits.codeBranch, (v) => (isValidBranchName(v) ? null : 'invalid_branch'));
 export const codeCommitSchema = text(64, (v) => (isValidCommit(v) ? null : 'invalid_commit')).transform((v) => v.toLowerCase());
 export const mountPathSchema = text(limits.mountPath, checkMountPath);
 /** Credentials are kept exactly as typed (no trimming): a space is an error, not something to fix silently. */
 function credential(max: number) {
-  return z.string().meta({ maxLength: max, pattern: '^\\S*$' }).superRefine((value, ctx) => {
-    if (codePointLength(value) > max) return fail(ctx, 'too_long', max);
-    if (hasWhitespaceOrControl(value)) fail(ctx, 'whitespace');
-  });
+  return z
+    .string()
+    .meta({ maxLength: max, pattern: '^\\S*$' })
+    .superRefine((value, ctx) => {
+      if (codePointLength(value) > max) return fail(ctx, 'too_long', max);
+      if (hasWhitespaceOrControl(value)) fail(ctx, 'whitespace');
+    });
 }
 export const codeRepoUserNameSchema = credential(limits.codeRepoUserName);
 export const codeRepoAccessTokenSchema = credential(limits.codeRepoAccessToken);
@@ -103,7 +106,15 @@ export const clientTokenSchema = z.string().superRefine((value, ctx) => {
 });
 
 /** Fields only the server sets; sending one is an error, not something silently dropped. */
-export const READ_ONLY_FIELDS = ['CodeSourceId', 'UserId', 'UserName', 'GmtCreateTime', 'GmtModifyTime', 'HasCodeRepoAccessToken', 'RequestId'] as const;
+export const READ_ONLY_FIELDS = [
+  'CodeSourceId',
+  'UserId',
+  'UserName',
+  'GmtCreateTime',
+  'GmtModifyTime',
+  'HasCodeRepoAccessToken',
+  'RequestId',
+] as const;
 
 /** POST /api/v1/codesources — body of CreateCodeSource (PAI's fields, plus the `ClientToken` extension). */
 export const createCodeSourceSchema = z.strictObject({
@@ -124,9 +135,7 @@ export type CreateCodeSource = z.output<typeof createCodeSourceSchema>;
 export type CreateCodeSourceInput = z.input<typeof createCodeSourceSchema>;
 
 /** PUT /api/v1/codesources/{id} — partial: absent stays, `""` clears (or resets to the default). */
-export const updateCodeSourceSchema = createCodeSourceSchema
-  .omit({ WorkspaceId: true, Accessibility: true, ClientToken: true })
-  .partial();
+export const updateCodeSourceSchema = createCodeSourceSchema.omit({ WorkspaceId: true, Accessibility: true, ClientToken: true }).partial();
 export type UpdateCodeSource = z.output<typeof updateCodeSourceSchema>;
 export type UpdateCodeSourceInput = z.input<typeof updateCodeSourceSchema>;
 
@@ -209,17 +218,22 @@ export function firstFieldProblem(error: z.ZodError, input: unknown): FieldProbl
   if (!issue) return { field: '', rule: 'type', message: 'Invalid request', missing: false };
   if (issue.code === 'unrecognized_keys') {
     const field = issue.keys[0] ?? '';
-    const rule: RuleId = (READ_ONLY_FIELDS as readonly string[]).includes(field) || field === 'WorkspaceId' || field === 'Accessibility' ? 'read_only' : 'unknown_field';
+    const rule: RuleId =
+      (READ_ONLY_FIELDS as readonly string[]).includes(field) || field === 'WorkspaceId' || field === 'Accessibility'
+        ? 'read_only'
+        : 'unknown_field';
     return { field, rule, message: ruleMessage(field, rule), missing: false };
   }
   const field = issue.path.map(String).join('.');
-  const raw = issue.path.length === 1 && input && typeof input === 'object' ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
+  const raw =
+    issue.path.length === 1 && input && typeof input === 'object' ? (input as Record<string, unknown>)[String(issue.path[0])] : undefined;
   if (issue.code === 'invalid_type' && raw === undefined) {
     return { field, rule: 'required', message: ruleMessage(field, 'required'), missing: true };
   }
   const params = (issue as { params?: { rule?: RuleId; max?: number } }).params;
   let rule: RuleId = params?.rule ?? 'type';
-  if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && typeof raw === 'number')) rule = field === 'CloneType' ? 'integer_range' : 'enum';
+  if (issue.code === 'invalid_value' || (issue.code === 'invalid_union' && typeof raw === 'number'))
+    rule = field === 'CloneType' ? 'integer_range' : 'enum';
   if (issue.code === 'invalid_union' && typeof raw !== 'number') rule = 'type';
   if (issue.code === 'invalid_format') rule = 'integer_range';
   return { field, rule, message: ruleMessage(field, rule, params?.max), missing: false };

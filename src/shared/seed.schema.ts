@@ -14,7 +14,10 @@ export const seedSchema = z.strictObject({
           UserId: id,
           UserName: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, { error: 'must be 1-64 letters, digits, . _ @ or -' }),
           Password: z.string().min(8, { error: 'must be at least 8 characters' }).max(1024).optional(),
-          AccessKeyId: z.string().regex(/^[A-Za-z0-9]{8,64}$/, { error: 'must be 8-64 letters or digits' }).optional(),
+          AccessKeyId: z
+            .string()
+            .regex(/^[A-Za-z0-9]{8,64}$/, { error: 'must be 8-64 letters or digits' })
+            .optional(),
           AccessKeySecret: z.string().min(16).max(128).optional(),
         })
         .refine((u) => (u.AccessKeyId === undefined) === (u.AccessKeySecret === undefined), {
@@ -22,9 +25,7 @@ export const seedSchema = z.strictObject({
         }),
     )
     .default([]),
-  members: z
-    .array(z.strictObject({ WorkspaceId: id, UserId: id, Roles: z.array(z.enum(ROLES)).min(1) }))
-    .default([]),
+  members: z.array(z.strictObject({ WorkspaceId: id, UserId: id, Roles: z.array(z.enum(ROLES)).min(1) })).default([]),
   codeSources: z.array(createCodeSourceSchema.omit({ ClientToken: true }).extend({ UserId: id })).default([]),
 });
 export type Seed = z.output<typeof seedSchema>;

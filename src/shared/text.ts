@@ -20,8 +20,9 @@ export function codePointLength(value: string): number {
 /** Control characters, line/paragraph separators, U+200B, U+FEFF and the bidi controls; ZWJ/ZWNJ stay allowed. */
 const FORBIDDEN_IN_NAME = /[\p{Cc}\u2028\u2029\u200B\uFEFF\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
 /** A description may span lines and hold tabs; every other forbidden character stays forbidden. */
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_IN_DESCRIPTION = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u200B\uFEFF\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
+const FORBIDDEN_IN_DESCRIPTION =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2029\u200B\uFEFF\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
 const WHITESPACE_OR_CONTROL = /[\s\p{Cc}\u200B\uFEFF\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/u;
 
 export function hasForbiddenNameCharacters(value: string): boolean {

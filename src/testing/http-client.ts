@@ -10,7 +10,12 @@ export interface HttpResult {
 /** A plain HTTP request to a real server (node:http, so connection errors surface as errors, not retries). */
 export function httpRequest(
   url: string,
-  { method = 'GET', body, headers = {}, agent }: { method?: string; body?: unknown; headers?: Record<string, string>; agent?: http.Agent } = {},
+  {
+    method = 'GET',
+    body,
+    headers = {},
+    agent,
+  }: { method?: string; body?: unknown; headers?: Record<string, string>; agent?: http.Agent } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
@@ -19,14 +24,22 @@ export function httpRequest(
       {
         method,
         agent,
-        headers: { ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}), ...headers },
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          ...headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json: () => JSON.parse(text) as Record<string, unknown> });
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text,
+            json: () => JSON.parse(text) as Record<string, unknown>,
+          });
         });
         res.on('error', reject);
       },

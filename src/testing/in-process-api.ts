@@ -82,7 +82,12 @@ export async function serveInProcess(user: TestUser = 'admin', { seed }: { seed?
     const headers = new Headers(init?.headers);
     let text = typeof init?.body === 'string' ? init.body : undefined;
     if (init?.signal?.aborted) throw new DOMException('Aborted', 'AbortError');
-    const recorded: RecordedRequest = { method: (init?.method ?? 'GET').toUpperCase(), url, headers, body: text === undefined ? undefined : JSON.parse(text) };
+    const recorded: RecordedRequest = {
+      method: (init?.method ?? 'GET').toUpperCase(),
+      url,
+      headers,
+      body: text === undefined ? undefined : JSON.parse(text),
+    };
     requests.push(recorded);
     const rewrite = takeFirst(rewrites, recorded);
     if (rewrite && text !== undefined) text = JSON.stringify(rewrite.rewrite(JSON.parse(text) as Record<string, unknown>));
@@ -94,7 +99,11 @@ export async function serveInProcess(user: TestUser = 'admin', { seed }: { seed?
     if (setCookie) cookie = `${SESSION_COOKIE}=${setCookie[1]}`;
     const copy = response.clone();
     const answer = await copy.text();
-    recorded.response = { status: response.status, headers: response.headers, body: answer === '' ? undefined : (JSON.parse(answer) as unknown) };
+    recorded.response = {
+      status: response.status,
+      headers: response.headers,
+      body: answer === '' ? undefined : (JSON.parse(answer) as unknown),
+    };
     const hold = holds.find((h) => h.match(recorded));
     if (hold) await hold.released;
     if (takeFirst(losses, recorded)) throw new TypeError('Failed to fetch');
@@ -109,7 +118,11 @@ export async function serveInProcess(user: TestUser = 'admin', { seed }: { seed?
       const list = requests.filter((r) => r.method === 'GET' && r.url.pathname === '/api/v1/codesources' && predicate(r.url.searchParams));
       return Object.fromEntries(list.at(-1)?.url.searchParams ?? []);
     },
-    async seedCodeSources(count, make = (i) => ({ DisplayName: `repo-${String(i + 1).padStart(3, '0')}` }), { as = user, stepMs = 1000 } = {}) {
+    async seedCodeSources(
+      count,
+      make = (i) => ({ DisplayName: `repo-${String(i + 1).padStart(3, '0')}` }),
+      { as = user, stepMs = 1000 } = {},
+    ) {
       const ids: string[] = [];
       for (let i = 0; i < count; i++) {
         const res = await t.as(typeof as === 'function' ? as(i) : as).post('/api/v1/codesources', createBody(make(i)));

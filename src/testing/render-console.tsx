@@ -34,4 +34,10 @@ export function renderConsole(ui: ReactElement, { url = '/', queryClient = testQ
   return { ...result, queryClient };
 }
 
-export const adminWorkspace: Workspace = { WorkspaceId: '2001', WorkspaceName: 'test-main', Roles: ['PAI.WorkspaceAdmin'], IsAdmin: true, CanCreate: true };
+export const adminWorkspace: Workspace = {
+  WorkspaceId: '2001',
+  WorkspaceName: 'test-main',
+  Roles: ['PAI.WorkspaceAdmin'],
+  IsAdmin: true,
+  CanCreate: true,
+};

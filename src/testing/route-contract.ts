@@ -32,7 +32,8 @@ export async function assertDocumentedResponse(method: string, url: string, resp
   const body: unknown = await response.clone().json();
   if (!route) {
     const result = apiErrorBodySchema.safeParse(body);
-    if (!result.success) throw new Error(`${method} ${path} (no route) answered a body that is not PAI's error shape: ${result.error.message}`);
+    if (!result.success)
+      throw new Error(`${method} ${path} (no route) answered a body that is not PAI's error shape: ${result.error.message}`);
     return;
   }
   const documented = route.responses[String(response.status)];
@@ -43,6 +44,8 @@ export async function assertDocumentedResponse(method: string, url: string, resp
   if (!schema) throw new Error(`${route.name} documents ${response.status} without a JSON body, but answered JSON`);
   const result = schema.safeParse(body);
   if (!result.success) {
-    throw new Error(`${route.name} ${response.status}: the body does not match its documented schema: ${result.error.message}\n${JSON.stringify(body)}`);
+    throw new Error(
+      `${route.name} ${response.status}: the body does not match its documented schema: ${result.error.message}\n${JSON.stringify(body)}`,
+    );
   }
 }

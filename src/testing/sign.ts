@@ -58,7 +58,13 @@ export function authorizationFor(canonicalRequest: string, signedHeaders: string
 }
 
 /** The canonical request the client builds from a request's parts (openapi-util `getAuthorization`). */
-export function canonicalRequestOf(method: string, pathname: string, query: Record<string, string>, headers: Record<string, string>, unsigned: string[] = []) {
+export function canonicalRequestOf(
+  method: string,
+  pathname: string,
+  query: Record<string, string>,
+  headers: Record<string, string>,
+  unsigned: string[] = [],
+) {
   const canonicalUri = pathname.replace('+', '%20').replace('*', '%2A').replace('%7E', '~');
   const canonicalQuery = Object.keys(query)
     .sort()
@@ -68,11 +74,19 @@ export function canonicalRequestOf(method: string, pathname: string, query: Reco
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
     if (unsigned.includes(lower)) continue;
-    if (lower.startsWith('x-acs-') || lower === 'host' || lower === 'content-type') signed.set(lower, [...(signed.get(lower) ?? []), value.trim()]);
+    if (lower.startsWith('x-acs-') || lower === 'host' || lower === 'content-type')
+      signed.set(lower, [...(signed.get(lower) ?? []), value.trim()]);
   }
   const signedHeaders = [...signed.keys()].sort();
   const canonicalHeaders = signedHeaders.map((h) => `${h}:${(signed.get(h) ?? []).sort().join(',')}\n`).join('');
-  const canonicalRequest = [method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), headers['x-acs-content-sha256'] ?? ''].join('\n');
+  const canonicalRequest = [
+    method,
+    canonicalUri,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaders.join(';'),
+    headers['x-acs-content-sha256'] ?? '',
+  ].join('\n');
   return { canonicalRequest, signedHeaders };
 }
 

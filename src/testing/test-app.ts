@@ -75,7 +75,12 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
   const db = openDatabase(file);
   const logs: string[] = [];
   const clock = { now: Date.now() };
-  const parts = createApp({ db, keyring: createKeyring(TEST_KEY), logger: createLogger('debug', (l) => logs.push(l)), clock: () => clock.now });
+  const parts = createApp({
+    db,
+    keyring: createKeyring(TEST_KEY),
+    logger: createLogger('debug', (l) => logs.push(l)),
+    clock: () => clock.now,
+  });
   const { app, sessions } = parts;
 
   const client = (auth: () => Record<string, string>): Client => {
@@ -129,5 +134,10 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
 
 /** A valid create body; override what the test is about. */
 export function createBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { WorkspaceId: '2001', DisplayName: `cs-${Math.random().toString(36).slice(2, 10)}`, CodeRepo: 'https://github.com/example/repo.git', ...overrides };
+  return {
+    WorkspaceId: '2001',
+    DisplayName: `cs-${Math.random().toString(36).slice(2, 10)}`,
+    CodeRepo: 'https://github.com/example/repo.git',
+    ...overrides,
+  };
 }

@@ -128,7 +128,13 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
   ];
   return (
     <Space size={0} wrap={false}>
-      <ReasonedButton type="link" size="small" reason={reason} onClick={() => onEdit(item)} aria-label={t('action.editOf', { name: item.DisplayName })}>
+      <ReasonedButton
+        type="link"
+        size="small"
+        reason={reason}
+        onClick={() => onEdit(item)}
+        aria-label={t('action.editOf', { name: item.DisplayName })}
+      >
         {t('action.edit')}
       </ReasonedButton>
       <Dropdown menu={{ items }} trigger={['click']} autoFocus>

@@ -33,7 +33,16 @@ export function trainingJobSnippet(item: CodeSource): string {
 }
 
 /** The details drawer, at its own URL. Loaded lazily. */
-export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, userId, onClose, onOtherWorkspace, onEdit, onDuplicate }: CodeSourceDetailsDrawerProps) {
+export default function CodeSourceDetailsDrawer({
+  id,
+  workspaceId,
+  workspace,
+  userId,
+  onClose,
+  onOtherWorkspace,
+  onEdit,
+  onDuplicate,
+}: CodeSourceDetailsDrawerProps) {
   const { t } = useI18n();
   const actions = useCodeSourceActions();
   const detail = useQuery({ ...codeSourceDetailQuery(workspaceId, id), enabled: !actions.isDeleting(id) });
@@ -63,7 +72,10 @@ export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, us
           </Button>
         </Tooltip>
         <Tooltip title={reason}>
-          <Button disabled={!can.manage.allowed} onClick={() => void (item.Accessibility === 'PUBLIC' ? actions.makePrivate(item) : actions.makePublic(item))}>
+          <Button
+            disabled={!can.manage.allowed}
+            onClick={() => void (item.Accessibility === 'PUBLIC' ? actions.makePrivate(item) : actions.makePublic(item))}
+          >
             {item.Accessibility === 'PUBLIC' ? t('action.makePrivate') : t('action.makePublic')}
           </Button>
         </Tooltip>
@@ -78,12 +90,23 @@ export default function CodeSourceDetailsDrawer({ id, workspaceId, workspace, us
     ) : undefined;
 
   return (
-    <Drawer open title={<span className="drawer-title">{item?.DisplayName ?? t('details.title')}</span>} size={640} onClose={onClose} footer={footer} destroyOnHidden>
+    <Drawer
+      open
+      title={<span className="drawer-title">{item?.DisplayName ?? t('details.title')}</span>}
+      size={640}
+      onClose={onClose}
+      footer={footer}
+      destroyOnHidden
+    >
       {detail.isPending || elsewhere ? (
         <Skeleton active paragraph={{ rows: 12 }} />
       ) : detail.isError ? (
         detail.error instanceof ApiError && detail.error.status === 404 ? (
-          <StatusPanel status="warning" title={t('details.notFound')} actions={<Button onClick={onClose}>{t('details.backToList')}</Button>}>
+          <StatusPanel
+            status="warning"
+            title={t('details.notFound')}
+            actions={<Button onClick={onClose}>{t('details.backToList')}</Button>}
+          >
             {t('details.notFoundText')}
           </StatusPanel>
         ) : (
@@ -118,7 +141,11 @@ function DetailsBody({ item }: { item: CodeSource }) {
               </Space>
             ),
           },
-          { key: 'description', label: t('field.description'), children: item.Description || <Typography.Text type="secondary">—</Typography.Text> },
+          {
+            key: 'description',
+            label: t('field.description'),
+            children: item.Description || <Typography.Text type="secondary">—</Typography.Text>,
+          },
           { key: 'visibility', label: t('field.visibility'), children: <VisibilityTag value={item.Accessibility} t={t} /> },
           {
             key: 'repo',
@@ -130,7 +157,15 @@ function DetailsBody({ item }: { item: CodeSource }) {
               </Space>
             ),
           },
-          { key: 'branch', label: t('field.codeBranch'), children: item.CodeCommit ? <Typography.Text delete={!!item.CodeBranch}>{item.CodeBranch || '—'}</Typography.Text> : item.CodeBranch },
+          {
+            key: 'branch',
+            label: t('field.codeBranch'),
+            children: item.CodeCommit ? (
+              <Typography.Text delete={!!item.CodeBranch}>{item.CodeBranch || '—'}</Typography.Text>
+            ) : (
+              item.CodeBranch
+            ),
+          },
           {
             key: 'commit',
             label: t('field.codeCommit'),
@@ -143,11 +178,19 @@ function DetailsBody({ item }: { item: CodeSource }) {
               <Typography.Text type="secondary">—</Typography.Text>
             ),
           },
-          { key: 'user', label: t('field.userName'), children: item.CodeRepoUserName || <Typography.Text type="secondary">—</Typography.Text> },
+          {
+            key: 'user',
+            label: t('field.userName'),
+            children: item.CodeRepoUserName || <Typography.Text type="secondary">—</Typography.Text>,
+          },
           {
             key: 'token',
             label: t('field.accessToken'),
-            children: item.HasCodeRepoAccessToken ? <Tag className="tag-blue">{t('details.tokenSet')}</Tag> : <Tag className="tag-grey">{t('details.tokenNotSet')}</Tag>,
+            children: item.HasCodeRepoAccessToken ? (
+              <Tag className="tag-blue">{t('details.tokenSet')}</Tag>
+            ) : (
+              <Tag className="tag-grey">{t('details.tokenNotSet')}</Tag>
+            ),
           },
           {
             key: 'mount',

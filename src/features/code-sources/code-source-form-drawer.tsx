@@ -56,7 +56,13 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
   return (
     <Drawer open title={title} size={560} onClose={requestClose} destroyOnHidden mask={{ closable: false }}>
       {target.kind === 'edit' ? (
-        <EditCodeSource id={target.id} workspaceId={workspaceId} onCancel={requestClose} onDirtyChange={onDirtyChange} onSaved={(id) => onSaved(id, 'edit')} />
+        <EditCodeSource
+          id={target.id}
+          workspaceId={workspaceId}
+          onCancel={requestClose}
+          onDirtyChange={onDirtyChange}
+          onSaved={(id) => onSaved(id, 'edit')}
+        />
       ) : (
         <CreateCodeSource
           initial={target.kind === 'duplicate' ? duplicateFormValues(target.source) : emptyFormValues}
@@ -71,7 +77,21 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
   );
 }
 
-function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onDirtyChange, onSaved }: { initial: CodeSourceFormValues; tokenNotCopied: boolean; workspaceId: string; onCancel: () => void; onDirtyChange: (dirty: boolean) => void; onSaved: (id: string) => void }) {
+function CreateCodeSource({
+  initial,
+  tokenNotCopied,
+  workspaceId,
+  onCancel,
+  onDirtyChange,
+  onSaved,
+}: {
+  initial: CodeSourceFormValues;
+  tokenNotCopied: boolean;
+  workspaceId: string;
+  onCancel: () => void;
+  onDirtyChange: (dirty: boolean) => void;
+  onSaved: (id: string) => void;
+}) {
   const { t } = useI18n();
   const { message } = useFeedback();
   // One token per opening of the form: a double click or a retry after a lost response never creates two.
@@ -99,7 +119,19 @@ function CreateCodeSource({ initial, tokenNotCopied, workspaceId, onCancel, onDi
   );
 }
 
-function EditCodeSource({ id, workspaceId, onCancel, onDirtyChange, onSaved }: { id: string; workspaceId: string; onCancel: () => void; onDirtyChange: (dirty: boolean) => void; onSaved: (id: string) => void }) {
+function EditCodeSource({
+  id,
+  workspaceId,
+  onCancel,
+  onDirtyChange,
+  onSaved,
+}: {
+  id: string;
+  workspaceId: string;
+  onCancel: () => void;
+  onDirtyChange: (dirty: boolean) => void;
+  onSaved: (id: string) => void;
+}) {
   const { t } = useI18n();
   const { message } = useFeedback();
   // The form starts from what the server has now (and its ETag), not from a cached copy.

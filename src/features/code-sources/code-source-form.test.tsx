@@ -70,7 +70,11 @@ describe('the create form: each rule of the contract, as the user sees it when l
     ['Git Address', '', 'Required'],
     ['Git Address', 'http://github.com/org/repo.git', 'Use an https:// or SSH address (ssh://… or git@host:path)'],
     ['Git Address', 'file:///etc/passwd', 'Use an https:// or SSH address (ssh://… or git@host:path)'],
-    ['Git Address', 'https://user:token@github.com/org/repo.git', 'Do not put a user name or token in the address; use the Git Username and Access Token fields'],
+    [
+      'Git Address',
+      'https://user:token@github.com/org/repo.git',
+      'Do not put a user name or token in the address; use the Git Username and Access Token fields',
+    ],
     ['Git Address', 'https://github.com/', 'Not a valid Git address'],
     ['Code Branch', 'bad..branch', 'Not a valid Git branch name'],
     ['Code Commit', 'xyz123', 'A commit hash of 7 to 40 (or 64) hexadecimal characters'],
@@ -192,7 +196,16 @@ describe('the create form: what it sends, and what the server then has', { timeo
       ClientToken: expect.any(String),
     });
     const { item } = await serverItem(api, (post?.response?.body as { CodeSourceId: string }).CodeSourceId);
-    expect(item).toMatchObject({ Description: '', CodeBranch: 'master', CodeCommit: '', CodeRepoUserName: '', HasCodeRepoAccessToken: false, MountPath: '/root/code/', Accessibility: 'PRIVATE', CloneType: 0 });
+    expect(item).toMatchObject({
+      Description: '',
+      CodeBranch: 'master',
+      CodeCommit: '',
+      CodeRepoUserName: '',
+      HasCodeRepoAccessToken: false,
+      MountPath: '/root/code/',
+      Accessibility: 'PRIVATE',
+      CloneType: 0,
+    });
   });
 
   it('does not send an invalid form: every problem shows on submit', async () => {
@@ -231,17 +244,26 @@ describe('the create form: what it sends, and what the server then has', { timeo
   });
 });
 
-describe('server errors land on their field, in the user\'s language', { timeout: 90_000 }, () => {
+describe("server errors land on their field, in the user's language", { timeout: 90_000 }, () => {
   it('409 duplicate name → on Name', async () => {
     const api = await serveInProcess('admin');
-    expect((await api.t.as('dev').post(apiPaths.codeSources, { WorkspaceId: WS, DisplayName: 'Taken', CodeRepo: 'https://github.com/org/t.git' })).status).toBe(200);
+    expect(
+      (
+        await api.t
+          .as('dev')
+          .post(apiPaths.codeSources, { WorkspaceId: WS, DisplayName: 'Taken', CodeRepo: 'https://github.com/org/t.git' })
+      ).status,
+    ).toBe(200);
     const { user, onSaved } = await renderForm(api);
     // Names are unique ignoring case, including a colleague's private one.
     await user.type(screen.getByLabelText('Name'), 'taken');
     await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/taken.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     expect(await problemOf('Name')).toBe('This name is already used in this workspace');
-    expect(writes(api)[0]?.response).toMatchObject({ status: 409, body: { Code: 'Conflict.DuplicateName', Field: 'DisplayName', Rule: 'duplicate_name' } });
+    expect(writes(api)[0]?.response).toMatchObject({
+      status: 409,
+      body: { Code: 'Conflict.DuplicateName', Field: 'DisplayName', Rule: 'duplicate_name' },
+    });
     expect(onSaved).not.toHaveBeenCalled();
     expect(await serverItems(api)).toHaveLength(1);
   });
@@ -256,14 +278,23 @@ describe('server errors land on their field, in the user\'s language', { timeout
     await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/n.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     expect(await problemOf('Local Storage Path')).toBe('Must not contain . or .. segments');
-    expect(writes(api)[0]?.response).toMatchObject({ status: 400, body: { Code: 'InvalidParameter', Field: 'MountPath', Rule: 'dot_segment' } });
+    expect(writes(api)[0]?.response).toMatchObject({
+      status: 400,
+      body: { Code: 'InvalidParameter', Field: 'MountPath', Rule: 'dot_segment' },
+    });
     expect(await serverItems(api)).toHaveLength(0);
   });
 
   it('shows the server error in Chinese when the user chose Chinese', async () => {
     window.localStorage.setItem('code-config.locale', 'zh-CN');
     const api = await serveInProcess('admin');
-    expect((await api.t.as('admin').post(apiPaths.codeSources, { WorkspaceId: WS, DisplayName: 'taken', CodeRepo: 'https://github.com/org/t.git' })).status).toBe(200);
+    expect(
+      (
+        await api.t
+          .as('admin')
+          .post(apiPaths.codeSources, { WorkspaceId: WS, DisplayName: 'taken', CodeRepo: 'https://github.com/org/t.git' })
+      ).status,
+    ).toBe(200);
     const queryClient = testQueryClient();
     await api.signIn(queryClient);
     const user = userEvent.setup();
@@ -339,7 +370,13 @@ describe('the edit form', { timeout: 90_000 }, () => {
     const { item, etag } = await serverItem(api, id);
     expect(etag).toBe('"v2"');
     // "" resets the branch to master; what was not sent stays.
-    expect(item).toMatchObject({ Description: 'New words', CodeBranch: 'master', DisplayName: 'bert-finetune', MountPath: '/root/code/bert/', HasCodeRepoAccessToken: true });
+    expect(item).toMatchObject({
+      Description: 'New words',
+      CodeBranch: 'master',
+      DisplayName: 'bert-finetune',
+      MountPath: '/root/code/bert/',
+      HasCodeRepoAccessToken: true,
+    });
     expect(api.t.parts.codeSources.readAccessToken(id)).toBe('ghp_original');
   });
 
@@ -374,7 +411,9 @@ describe('the edit form', { timeout: 90_000 }, () => {
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText('Someone else changed this code configuration')).toBeInTheDocument();
     // The alert sits above a long form: focus moves to it, so the user (and a screen reader) is taken there.
-    await waitFor(() => expect(alert.parentElement?.contains(document.activeElement) || document.activeElement?.contains(alert)).toBe(true));
+    await waitFor(() =>
+      expect(alert.parentElement?.contains(document.activeElement) || document.activeElement?.contains(alert)).toBe(true),
+    );
     expect(put(api)?.headers.get('if-match')).toBe('"v1"');
     expect(put(api)?.response).toMatchObject({ status: 412, body: { Code: 'PreconditionFailed' } });
     expect(onSaved).not.toHaveBeenCalled();
@@ -407,11 +446,22 @@ describe('duplicate', { timeout: 90_000 }, () => {
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(expect.stringMatching(/^code-/), 'duplicate'));
     const post = writes(api)[0];
     const body = post?.body as Record<string, unknown>;
-    expect(body).toMatchObject({ DisplayName: 'bert-finetune-copy', CodeRepo: source.CodeRepo, CodeBranch: 'release/2.3', MountPath: '/root/code/bert/', CodeRepoUserName: 'bob' });
+    expect(body).toMatchObject({
+      DisplayName: 'bert-finetune-copy',
+      CodeRepo: source.CodeRepo,
+      CodeBranch: 'release/2.3',
+      MountPath: '/root/code/bert/',
+      CodeRepoUserName: 'bob',
+    });
     expect(body).not.toHaveProperty('CodeRepoAccessToken');
     const copyId = (post?.response?.body as { CodeSourceId: string }).CodeSourceId;
     expect(onSaved).toHaveBeenCalledWith(copyId, 'duplicate');
-    expect((await serverItem(api, copyId)).item).toMatchObject({ DisplayName: 'bert-finetune-copy', CodeBranch: 'release/2.3', HasCodeRepoAccessToken: false, UserName: 'ada' });
+    expect((await serverItem(api, copyId)).item).toMatchObject({
+      DisplayName: 'bert-finetune-copy',
+      CodeBranch: 'release/2.3',
+      HasCodeRepoAccessToken: false,
+      UserName: 'ada',
+    });
     expect(api.t.parts.codeSources.readAccessToken(copyId)).toBeUndefined();
   });
 });
@@ -421,11 +471,16 @@ describe('the pure form, field by field from its descriptors', { timeout: 90_000
     const { CodeSourceForm } = await import('./code-source-form');
     const { FORM_FIELD_DESCRIPTORS, emptyFormValues } = await import('./form-values');
     const { en } = await import('@/lib/i18n/en');
-    renderConsole(<CodeSourceForm mode="create" defaultValues={emptyFormValues} onSubmit={() => {}} onCancel={() => {}} isSubmitting={false} />);
+    renderConsole(
+      <CodeSourceForm mode="create" defaultValues={emptyFormValues} onSubmit={() => {}} onCancel={() => {}} isSubmitting={false} />,
+    );
     for (const field of FORM_FIELD_DESCRIPTORS) {
       // Advanced fields are rendered folded away (hidden until "Advanced" is opened).
       const hidden = 'advanced' in field && field.advanced;
-      const control = field.input === 'choice' ? screen.getByRole('radiogroup', { name: en[field.label], hidden }) : screen.getByLabelText(en[field.label]);
+      const control =
+        field.input === 'choice'
+          ? screen.getByRole('radiogroup', { name: en[field.label], hidden })
+          : screen.getByLabelText(en[field.label]);
       expect(control).toHaveAttribute('id', `code-source-${field.name}`);
       if ('help' in field) expect(screen.getByText(en[field.help])).toBeInTheDocument();
     }
@@ -434,7 +489,7 @@ describe('the pure form, field by field from its descriptors', { timeout: 90_000
     expect(screen.getByText('4 / 128')).toBeInTheDocument();
   });
 
-  it('puts a server field error handed over by the mutation\'s onError on its field, and any other above the form', async () => {
+  it("puts a server field error handed over by the mutation's onError on its field, and any other above the form", async () => {
     const { CodeSourceForm } = await import('./code-source-form');
     const { emptyFormValues } = await import('./form-values');
     const { callApi } = await import('@/lib/api-client');
@@ -443,7 +498,9 @@ describe('the pure form, field by field from its descriptors', { timeout: 90_000
     await api.signIn(queryClient);
     // Errors come from the real server: a request with a branch it refuses, then one to a server whose database is gone.
     const create = () =>
-      callApi('CreateCodeSource', { body: { WorkspaceId: WS, DisplayName: 'n', CodeRepo: 'https://github.com/org/n.git', CodeBranch: 'bad..branch' } });
+      callApi('CreateCodeSource', {
+        body: { WorkspaceId: WS, DisplayName: 'n', CodeRepo: 'https://github.com/org/n.git', CodeBranch: 'bad..branch' },
+      });
     const user = userEvent.setup();
     renderConsole(
       <CodeSourceForm

@@ -33,7 +33,17 @@ const MAIN_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => !('advanced' in fie
 const ADVANCED_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => 'advanced' in field && field.advanced);
 
 /** The create/edit form, pure: values in, values out; it does not fetch or mutate. */
-export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCancel, isSubmitting, onReloadConflict, tokenNotCopied, onDirtyChange }: CodeSourceFormProps) {
+export function CodeSourceForm({
+  mode,
+  defaultValues,
+  hasToken,
+  onSubmit,
+  onCancel,
+  isSubmitting,
+  onReloadConflict,
+  tokenNotCopied,
+  onDirtyChange,
+}: CodeSourceFormProps) {
   const { t } = useI18n();
   const [removeToken, setRemoveToken] = useState(false);
   // The last failed save that has no field of its own (shown above the form); cleared by the next submit.
@@ -131,88 +141,88 @@ export function CodeSourceForm({ mode, defaultValues, hasToken, onSubmit, onCanc
         requiredMark={(label, { required }) => (
           <>
             {label}
-            {required && (
-<span aria-hidden="true" className="required-mark" />
-            )}
+            {required && <span aria-hidden="true" className="required-mark" />}
           </>
         )}
       >
-      <div ref={alertRef} tabIndex={-1} className="form-alerts">
-      {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={t('form.conflictTitle')}
-          description={t('form.conflictText')}
-          action={
-            <Button
-              size="small"
-              onClick={() => {
-                setFailure(undefined);
-                onReloadConflict?.();
-              }}
-            >
-              {t('form.reloadChanges')}
-            </Button>
-          }
-        />
-      )}
-      {generalError !== undefined && (
-        <Alert
-          type="error"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={t('form.saveFailed')}
-          description={
-            <>
-              {errorText(generalError, t)}
-              {generalError instanceof ApiError && generalError.requestId && (
-                <div>
-                  {t('error.requestId')}: <Typography.Text code>{generalError.requestId}</Typography.Text>
-                </div>
-              )}
-            </>
-          }
-        />
-      )}
-      </div>
+        <div ref={alertRef} tabIndex={-1} className="form-alerts">
+          {conflict && (
+            <Alert
+              type="warning"
+              showIcon
+              role="alert"
+              style={{ marginBottom: 16 }}
+              title={t('form.conflictTitle')}
+              description={t('form.conflictText')}
+              action={
+                <Button
+                  size="small"
+                  onClick={() => {
+                    setFailure(undefined);
+                    onReloadConflict?.();
+                  }}
+                >
+                  {t('form.reloadChanges')}
+                </Button>
+              }
+            />
+          )}
+          {generalError !== undefined && (
+            <Alert
+              type="error"
+              showIcon
+              role="alert"
+              style={{ marginBottom: 16 }}
+              title={t('form.saveFailed')}
+              description={
+                <>
+                  {errorText(generalError, t)}
+                  {generalError instanceof ApiError && generalError.requestId && (
+                    <div>
+                      {t('error.requestId')}: <Typography.Text code>{generalError.requestId}</Typography.Text>
+                    </div>
+                  )}
+                </>
+              }
+            />
+          )}
+        </div>
 
-      {MAIN_FIELDS.map((field) =>
-        field.name === 'Accessibility' && mode === 'edit' ? (
-          // Visibility changes only through Make public / Make private, which are confirmed.
-          <FormField key={field.name} id={fieldId(field.name)} label={t(field.label)} extra={t('field.visibilityReadOnly')}>
-            <span id={fieldId(field.name)}>
-              <Tag className={defaultValues.Accessibility === 'PUBLIC' ? 'tag-green' : 'tag-grey'}>{t(`visibility.${defaultValues.Accessibility}`)}</Tag>
-            </span>
-          </FormField>
-        ) : (
-          <CodeSourceField key={field.name} field={field} control={control} {...special[field.name]} />
-        ),
-      )}
-      <Collapse
-        ghost
-        size="small"
-        style={{ marginBottom: 16 }}
-        items={[
-          {
-            key: 'advanced',
-            label: t('form.advanced'),
-            forceRender: true,
-            children: ADVANCED_FIELDS.map((field) => <CodeSourceField key={field.name} field={field} control={control} />),
-          },
-        ]}
-      />
-      <Space>
-        <Button type="primary" htmlType="submit" loading={isSubmitting} disabled={isSubmitting}>
-          {mode === 'create' ? t('form.create') : t('form.save')}
-        </Button>
-        <Button onClick={onCancel} disabled={isSubmitting}>
-          {t('common.cancel')}
-        </Button>
-      </Space>
+        {MAIN_FIELDS.map((field) =>
+          field.name === 'Accessibility' && mode === 'edit' ? (
+            // Visibility changes only through Make public / Make private, which are confirmed.
+            <FormField key={field.name} id={fieldId(field.name)} label={t(field.label)} extra={t('field.visibilityReadOnly')}>
+              <span id={fieldId(field.name)}>
+                <Tag className={defaultValues.Accessibility === 'PUBLIC' ? 'tag-green' : 'tag-grey'}>
+                  {t(`visibility.${defaultValues.Accessibility}`)}
+                </Tag>
+              </span>
+            </FormField>
+          ) : (
+            <CodeSourceField key={field.name} field={field} control={control} {...special[field.name]} />
+          ),
+        )}
+        <Collapse
+          ghost
+          size="small"
+          style={{ marginBottom: 16 }}
+          items={[
+            {
+              key: 'advanced',
+              label: t('form.advanced'),
+              forceRender: true,
+              children: ADVANCED_FIELDS.map((field) => <CodeSourceField key={field.name} field={field} control={control} />),
+            },
+          ]}
+        />
+        <Space>
+          <Button type="primary" htmlType="submit" loading={isSubmitting} disabled={isSubmitting}>
+            {mode === 'create' ? t('form.create') : t('form.save')}
+          </Button>
+          <Button onClick={onCancel} disabled={isSubmitting}>
+            {t('common.cancel')}
+          </Button>
+        </Space>
       </Form>
     </form>
   );

@@ -39,7 +39,14 @@ async function seedList(api: InProcessApi): Promise<Row[]> {
     as: (i) => (mine(i) ? 'admin' : 'dev'),
     stepMs: step,
   });
-  const rows = ids.map((id, i) => ({ id, name: nameOf(i), created: start + i * step, modified: start + i * step, mine: mine(i), isPublic: i % 3 === 0 }));
+  const rows = ids.map((id, i) => ({
+    id,
+    name: nameOf(i),
+    created: start + i * step,
+    modified: start + i * step,
+    mine: mine(i),
+    isPublic: i % 3 === 0,
+  }));
   for (const i of EDITED) {
     api.t.clock.now += 1000;
     const res = await api.t.as('admin').put(apiPaths.codeSource(rows[i]!.id), { Description: 'edited later' });
@@ -94,7 +101,9 @@ describe('the list against the real server: what the table asks, what it shows, 
     });
     expect(screen.getByText(`${TOTAL} in total`)).toBeInTheDocument();
     // The next page is prefetched before it is asked for.
-    await waitFor(() => expect(api.requests.some((r) => r.url.searchParams.get('PageNumber') === '2' && r.response?.status === 200)).toBe(true));
+    await waitFor(() =>
+      expect(api.requests.some((r) => r.url.searchParams.get('PageNumber') === '2' && r.response?.status === 200)).toBe(true),
+    );
   });
 
   it('sorts by each of the four SortBy columns, ascending then descending, back on the first page', async () => {
@@ -103,9 +112,16 @@ describe('the list against the real server: what the table asks, what it shows, 
     await user.click(screen.getByTitle('Next Page'));
     await showsRows(newestFirst(rows).slice(20, 40));
     // The seed makes the four orders differ, so a column sorting by the wrong key shows the wrong rows.
-    const firstPages = (['DisplayName', 'CodeSourceId', 'GmtCreateTime', 'GmtModifyTime'] as const).map((by) => sorted(rows, by, 'ASC').slice(0, 20).join());
+    const firstPages = (['DisplayName', 'CodeSourceId', 'GmtCreateTime', 'GmtModifyTime'] as const).map((by) =>
+      sorted(rows, by, 'ASC').slice(0, 20).join(),
+    );
     expect(new Set(firstPages).size).toBe(4);
-    for (const [header, sortBy] of [['Name', 'DisplayName'], ['ID', 'CodeSourceId'], ['Created', 'GmtCreateTime'], ['Modified', 'GmtModifyTime']] as const) {
+    for (const [header, sortBy] of [
+      ['Name', 'DisplayName'],
+      ['ID', 'CodeSourceId'],
+      ['Created', 'GmtCreateTime'],
+      ['Modified', 'GmtModifyTime'],
+    ] as const) {
       const firstPage = (q: URLSearchParams) => q.get('PageNumber') === '1';
       await user.click(screen.getByRole('columnheader', { name: new RegExp(`^${header}`) }));
       await waitFor(() => expect(api.lastListQuery(firstPage)).toMatchObject({ SortBy: sortBy, Order: 'ASC' }));
@@ -205,11 +221,13 @@ describe('the list against the real server: what the table asks, what it shows, 
     expect(screen.getByRole('columnheader', { name: /^ID/ })).toHaveAttribute('aria-sort', 'ascending');
   });
 
-  it('shows the error state with the server\'s RequestId, and retries', async () => {
+  it("shows the error state with the server's RequestId, and retries", async () => {
     const broken = await serveInProcess('admin');
     // A real failure: the server's database is gone, so the list answers 500 InternalError.
     broken.t.db.close();
-    renderConsole(<CodeSourcesPage workspaceId={WS} workspace={adminWorkspace} userId={TEST_USERS.admin.UserId} />, { url: '/code-sources?workspace=2001' });
+    renderConsole(<CodeSourcesPage workspaceId={WS} workspace={adminWorkspace} userId={TEST_USERS.admin.UserId} />, {
+      url: '/code-sources?workspace=2001',
+    });
     const user = userEvent.setup();
     const alert = await screen.findByRole('alert', {}, { timeout: 15_000 });
     const failed = broken.requests.find((r) => r.url.pathname === apiPaths.codeSources);
@@ -252,7 +270,7 @@ describe('the search box keeps what is typed', { timeout: 90_000 }, () => {
   });
 });
 
-describe('a details link naming another workspace than the item\'s', { timeout: 90_000 }, () => {
+describe("a details link naming another workspace than the item's", { timeout: 90_000 }, () => {
   // ada: admin of 2001 and developer in 2002, beside dev1 (also a developer in 2002).
   const seed: SeedInput = {
     ...testSeed,
@@ -270,7 +288,14 @@ describe('a details link naming another workspace than the item\'s', { timeout: 
   function Frame() {
     const [searchParams] = useSearchParams();
     const id = searchParams.get('workspace') ?? '';
-    return <CodeSourcesPage key={id} workspaceId={id} workspace={workspaces.find((w) => w.WorkspaceId === id)} userId={TEST_USERS.admin.UserId} />;
+    return (
+      <CodeSourcesPage
+        key={id}
+        workspaceId={id}
+        workspace={workspaces.find((w) => w.WorkspaceId === id)}
+        userId={TEST_USERS.admin.UserId}
+      />
+    );
   }
   const findDrawer = async (title: string) => {
     // (jsdom gives antd's drawers one shared title id, so the dialog is found by its title text.)
@@ -280,7 +305,11 @@ describe('a details link naming another workspace than the item\'s', { timeout: 
   /** The item is made in 2002 by `creator`; the link names 2001. */
   async function renderLink(creator: 'admin' | 'dev', accessibility: 'PUBLIC' | 'PRIVATE') {
     const api = await serveInProcess('admin', { seed });
-    const [id] = await api.seedCodeSources(1, () => ({ WorkspaceId: OTHER_WS, DisplayName: 'bert-finetune', Accessibility: accessibility }), { as: creator });
+    const [id] = await api.seedCodeSources(
+      1,
+      () => ({ WorkspaceId: OTHER_WS, DisplayName: 'bert-finetune', Accessibility: accessibility }),
+      { as: creator },
+    );
     const queryClient = testQueryClient();
     await api.signIn(queryClient);
     renderConsole(
@@ -305,7 +334,7 @@ describe('a details link naming another workspace than the item\'s', { timeout: 
     expect(within(drawer).getByText('Only its creator or a workspace admin can change this')).toBeInTheDocument();
   });
 
-  it('a delete from there deletes it on the server and refreshes the item\'s workspace lists', async () => {
+  it("a delete from there deletes it on the server and refreshes the item's workspace lists", async () => {
     const { api, id, user } = await renderLink('admin', 'PRIVATE');
     const drawer = await findDrawer('bert-finetune');
     await waitFor(() => expect(currentUrl().searchParams.get('workspace')).toBe(OTHER_WS));
@@ -315,7 +344,8 @@ describe('a details link naming another workspace than the item\'s', { timeout: 
     await waitFor(() => expect(api.requests.find((r) => r.method === 'DELETE')?.response?.status).toBe(200));
     expect((await api.t.as('admin').get(apiPaths.codeSource(id))).status).toBe(404);
     const deletedAt = api.requests.findIndex((r) => r.method === 'DELETE');
-    const listsAfter = (ws: string) => api.requests.slice(deletedAt).filter((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === ws);
+    const listsAfter = (ws: string) =>
+      api.requests.slice(deletedAt).filter((r) => r.url.pathname === apiPaths.codeSources && r.url.searchParams.get('WorkspaceId') === ws);
     await waitFor(() => expect(listsAfter(OTHER_WS).length).toBeGreaterThan(0));
     expect(listsAfter(WS)).toHaveLength(0);
   });

@@ -17,7 +17,16 @@ import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
 import { codeSourceListQuery } from './code-sources.queries';
 import type { FormTarget } from './code-source-form-drawer';
-import { DEFAULT_LIST_PARAMS, isFiltered, PAGE_SIZES, parseListParams, searchAsStored, URL_KEYS, writeListParams, type ListParams } from './list-params';
+import {
+  DEFAULT_LIST_PARAMS,
+  isFiltered,
+  PAGE_SIZES,
+  parseListParams,
+  searchAsStored,
+  URL_KEYS,
+  writeListParams,
+  type ListParams,
+} from './list-params';
 import { canCreateIn } from './permissions';
 
 const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
@@ -119,7 +128,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     sorting: [{ id: params.sortBy, desc: params.order === 'desc' }],
     onSortingChange: (sorting) => {
       const next = sorting[0];
-      setParams(next ? { sortBy: next.id as ListParams['sortBy'], order: next.desc ? 'desc' : 'asc', page: 1 } : { sortBy: DEFAULT_LIST_PARAMS.sortBy, order: DEFAULT_LIST_PARAMS.order, page: 1 });
+      setParams(
+        next
+          ? { sortBy: next.id as ListParams['sortBy'], order: next.desc ? 'desc' : 'asc', page: 1 }
+          : { sortBy: DEFAULT_LIST_PARAMS.sortBy, order: DEFAULT_LIST_PARAMS.order, page: 1 },
+      );
     },
     pagination: { pageIndex: params.page - 1, pageSize: params.pageSize },
     onPaginationChange: (p) => setParams({ page: p.pageIndex + 1, pageSize: p.pageSize }),
@@ -136,7 +149,13 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
       <StatusPanel
         status="warning"
         title={t('state.notMemberTitle')}
-        actions={onLeaveWorkspace ? <Button type="primary" onClick={onLeaveWorkspace}>{t('state.goToMyWorkspace')}</Button> : undefined}
+        actions={
+          onLeaveWorkspace ? (
+            <Button type="primary" onClick={onLeaveWorkspace}>
+              {t('state.goToMyWorkspace')}
+            </Button>
+          ) : undefined
+        }
       >
         {t('state.notMemberText', { id: workspaceId })}
       </StatusPanel>
@@ -144,9 +163,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   } else if (!data && list.isError) {
     body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   } else if (!data) {
-    body = (
-      <LoadingRows label={t('state.loading')} />
-    );
+    body = <LoadingRows label={t('state.loading')} />;
   } else if (data.TotalCount === 0 && !isFiltered(params)) {
     body = (
       <Empty
@@ -185,7 +202,17 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     body = (
       <>
         {list.isError && (
-          <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('error.refreshFailed')} action={<Button size="small" onClick={() => void list.refetch()}>{t('common.retry')}</Button>} />
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginBottom: 12 }}
+            title={t('error.refreshFailed')}
+            action={
+              <Button size="small" onClick={() => void list.refetch()}>
+                {t('common.retry')}
+              </Button>
+            }
+          />
         )}
         <DataTable
           table={table}
@@ -218,7 +245,9 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
               aria-label={t('list.visibilityFilter')}
               value={params.visibility ?? 'ALL'}
               style={{ width: 170 }}
-              onChange={(value: string) => setParams({ visibility: value === 'ALL' ? undefined : (value as ListParams['visibility']), page: 1 })}
+              onChange={(value: string) =>
+                setParams({ visibility: value === 'ALL' ? undefined : (value as ListParams['visibility']), page: 1 })
+              }
               options={[
                 { value: 'ALL', label: t('list.allVisibilities') },
                 { value: 'PRIVATE', label: t('visibility.PRIVATE') },
@@ -233,7 +262,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           </Space>
           <Space wrap size={8}>
             <Tooltip title={t('list.refresh')}>
-              <Button icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />} aria-label={t('list.refresh')} onClick={() => void list.refetch()} />
+              <Button
+                icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />}
+                aria-label={t('list.refresh')}
+                onClick={() => void list.refetch()}
+              />
             </Tooltip>
             <Tooltip title={canCreate ? undefined : t('perm.readOnlyRole')}>
               <Button type="primary" icon={<PlusOutlined />} disabled={!canCreate} onClick={openCreate}>

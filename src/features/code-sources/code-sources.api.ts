@@ -46,7 +46,11 @@ export async function createCodeSource(body: CreateCodeSourceInput): Promise<Api
 }
 
 /** PUT /api/v1/codesources/{id} — partial update guarded by If-Match. */
-export async function updateCodeSource(id: string, body: UpdateCodeSourceInput, etag: string | undefined): Promise<ApiOutput<'UpdateCodeSource'>> {
+export async function updateCodeSource(
+  id: string,
+  body: UpdateCodeSourceInput,
+  etag: string | undefined,
+): Promise<ApiOutput<'UpdateCodeSource'>> {
   return (await callApi('UpdateCodeSource', { params: { CodeSourceId: id }, body, headers: { 'if-match': etag } })).data;
 }
 

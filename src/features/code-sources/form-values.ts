@@ -60,15 +60,56 @@ export interface FormFieldDescriptor {
 
 /** The form's fields in the console's order, each described once; the form renders them from this list. */
 export const FORM_FIELD_DESCRIPTORS = [
-  { name: 'DisplayName', label: 'field.name', help: 'field.nameHelp', input: 'text', required: true, max: limits.displayName, showCount: true },
+  {
+    name: 'DisplayName',
+    label: 'field.name',
+    help: 'field.nameHelp',
+    input: 'text',
+    required: true,
+    max: limits.displayName,
+    showCount: true,
+  },
   { name: 'Description', label: 'field.description', input: 'textarea', max: limits.description, showCount: true },
-  { name: 'Accessibility', label: 'field.visibility', input: 'choice', options: ACCESSIBILITIES.map((value) => ({ value, label: `visibility.${value}` as const })) },
-  { name: 'CodeRepo', label: 'field.codeRepo', help: 'field.codeRepoHelp', input: 'code', required: true, max: limits.codeRepo, placeholder: 'https://github.com/org/repo.git' },
-  { name: 'CodeBranch', label: 'field.codeBranch', help: 'field.codeBranchHelp', input: 'code', max: limits.codeBranch, placeholder: DEFAULT_BRANCH },
+  {
+    name: 'Accessibility',
+    label: 'field.visibility',
+    input: 'choice',
+    options: ACCESSIBILITIES.map((value) => ({ value, label: `visibility.${value}` as const })),
+  },
+  {
+    name: 'CodeRepo',
+    label: 'field.codeRepo',
+    help: 'field.codeRepoHelp',
+    input: 'code',
+    required: true,
+    max: limits.codeRepo,
+    placeholder: 'https://github.com/org/repo.git',
+  },
+  {
+    name: 'CodeBranch',
+    label: 'field.codeBranch',
+    help: 'field.codeBranchHelp',
+    input: 'code',
+    max: limits.codeBranch,
+    placeholder: DEFAULT_BRANCH,
+  },
   { name: 'CodeCommit', label: 'field.codeCommit', help: 'field.codeCommitHelp', input: 'code' },
   { name: 'CodeRepoUserName', label: 'field.userName', help: 'field.userNameHelp', input: 'code', max: limits.codeRepoUserName },
-  { name: 'CodeRepoAccessToken', label: 'field.accessToken', help: 'field.accessTokenHelp', input: 'secret', max: limits.codeRepoAccessToken },
-  { name: 'MountPath', label: 'field.mountPath', help: 'field.mountPathHelp', input: 'code', max: limits.mountPath, placeholder: DEFAULT_MOUNT_PATH },
+  {
+    name: 'CodeRepoAccessToken',
+    label: 'field.accessToken',
+    help: 'field.accessTokenHelp',
+    input: 'secret',
+    max: limits.codeRepoAccessToken,
+  },
+  {
+    name: 'MountPath',
+    label: 'field.mountPath',
+    help: 'field.mountPathHelp',
+    input: 'code',
+    max: limits.mountPath,
+    placeholder: DEFAULT_MOUNT_PATH,
+  },
   {
     name: 'CloneType',
     label: 'field.cloneType',
@@ -172,7 +213,16 @@ export function createPayload(values: CodeSourceFormValues, workspaceId: string,
   return body;
 }
 
-const UPDATABLE = ['DisplayName', 'Description', 'CodeRepo', 'CodeBranch', 'CodeCommit', 'CodeRepoUserName', 'MountPath', 'CloneType'] as const;
+const UPDATABLE = [
+  'DisplayName',
+  'Description',
+  'CodeRepo',
+  'CodeBranch',
+  'CodeCommit',
+  'CodeRepoUserName',
+  'MountPath',
+  'CloneType',
+] as const;
 
 /**
  * The UpdateCodeSource body: only what changed (`""` clears a field). The token is sent only when a new one is

@@ -145,7 +145,8 @@ export const en = {
   'publish.done': '"{name}" is now public',
   'unpublish.done': '"{name}" is now private',
   'unpublish.confirmTitle': 'Make "{name}" private?',
-  'unpublish.confirmText': 'Only its creator and the workspace admins will see it. Training jobs of other members that use it will no longer be able to.',
+  'unpublish.confirmText':
+    'Only its creator and the workspace admins will see it. Training jobs of other members that use it will no longer be able to.',
   'unpublish.ok': 'Make private',
   'field.tokenNotCopied': 'The access token of the original is not copied; enter one if this repository needs it.',
   'app.documentTitle': 'Code Configuration',

@@ -22,9 +22,24 @@ const CODE_KEYS: Record<string, MessageKey> = {
 };
 
 const RULES: RuleId[] = [
-  'required', 'type', 'too_long', 'forbidden_characters', 'whitespace', 'scheme_not_allowed', 'credentials_in_url',
-  'invalid_url', 'invalid_branch', 'invalid_commit', 'not_absolute', 'dot_segment', 'enum', 'integer_range',
-  'unknown_field', 'read_only', 'duplicate_query', 'duplicate_name',
+  'required',
+  'type',
+  'too_long',
+  'forbidden_characters',
+  'whitespace',
+  'scheme_not_allowed',
+  'credentials_in_url',
+  'invalid_url',
+  'invalid_branch',
+  'invalid_commit',
+  'not_absolute',
+  'dot_segment',
+  'enum',
+  'integer_range',
+  'unknown_field',
+  'read_only',
+  'duplicate_query',
+  'duplicate_name',
 ];
 
 /** The most characters a form field takes, for "at most {max} characters". */
