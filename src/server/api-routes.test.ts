@@ -142,3 +142,20 @@ describe('the API reference page', () => {
     }
   });
 });
+
+describe('body-less operations', () => {
+  it('take a JSON content type with no body as no body (not a 500, not a parse error)', async () => {
+    const created = await t
+      .as('dev')
+      .post('/api/v1/codesources', { WorkspaceId: '2001', DisplayName: 'no-body', CodeRepo: 'https://github.com/a/b.git' });
+    const { CodeSourceId } = (await created.json()) as { CodeSourceId: string };
+    const publish = await t
+      .as('dev')
+      .request('PUT', `/api/v1/codesources/${CodeSourceId}/publish`, undefined, { 'content-type': 'application/json' });
+    expect(publish.status, await publish.clone().text()).toBe(200);
+    const removed = await t
+      .as('dev')
+      .request('DELETE', `/api/v1/codesources/${CodeSourceId}`, undefined, { 'content-type': 'application/json' });
+    expect(removed.status, await removed.clone().text()).toBe(200);
+  });
+});

@@ -96,8 +96,12 @@ export function createApp(deps: AppDeps) {
     const requestId = c.get('requestId') ?? newRequestId();
     const host = c.req.header('host');
     // Hono's own refusals (e.g. an unsupported media type found by a validator) in the API's shape.
-    if (error instanceof HTTPException && error.status === 415)
-      error = new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
+    if (error instanceof HTTPException && error.status < 500) {
+      error =
+        error.status === 415
+          ? new AppError('UnsupportedMediaType', 'The request body must be sent as application/json')
+          : new AppError('BadRequest', error.message || 'The request could not be understood');
+    }
     if (error instanceof AppError) {
       for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
       return c.json(errorBody(requestId, host, error), error.status as 400);

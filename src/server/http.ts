@@ -95,9 +95,12 @@ export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHan
     c.set('rawBody', value);
     // The stream was read once (with the size limit); the route's validators read these same bytes again.
     const raw = c.req.raw;
+    const headers = new Headers(raw.headers);
+    // No body: no content type either, so the validators take the absent body as `{}` rather than parse nothing.
+    if (bytes.byteLength === 0) headers.delete('content-type');
     c.req.raw = new Request(raw.url, {
       method: raw.method,
-      headers: raw.headers,
+      headers,
       body: bytes.byteLength > 0 ? new Uint8Array(bytes) : null,
       signal: raw.signal,
     });

@@ -66,7 +66,7 @@ const errorDescriptions = {
   400: 'A parameter is missing or breaks a rule (`Field`, `Rule`), or the signature is wrong',
   401: 'Not signed in and not signed',
   403: 'Not a member of the workspace, the role does not allow it, or a CSRF check failed',
-  404: 'No such code source, or not visible to the caller',
+  404: 'No such code source (or AccessKeyId), or not visible to the caller',
   405: 'The path does not take this method',
   409: 'The name is taken in the workspace, or the ClientToken was used with another body',
   412: 'If-Match does not match the current ETag',
@@ -93,8 +93,20 @@ const ifMatchHeaders = z.object({
 const emptyBody = { required: false, content: { 'application/json': { schema: z.strictObject({}) } } };
 const written = (description: string) => ({ ...json(codeSourceWriteResponseSchema, description), headers: etagHeader });
 
-/** Helps TypeScript keep each route's literal types while checking it is a route. */
-const route = <const R extends RouteConfig>(r: R): R => r;
+/**
+ * What the shared middleware may answer on a route whatever its handler does: any request to the API may carry a
+ * repeated query parameter or a bad signature (400) or an unknown AccessKeyId (404); any write may fail the origin
+ * checks (403) or exceed the body limit (413); anything may fault (500).
+ */
+function commonErrorStatuses(r: RouteConfig): (keyof typeof errorDescriptions)[] {
+  const statuses: (keyof typeof errorDescriptions)[] = [];
+  if (r.path.startsWith('/api/')) statuses.push(400, 404);
+  if (r.method !== 'get') statuses.push(403, 413);
+  return statuses;
+}
+
+/** Helps TypeScript keep each route's literal types while checking it is a route; adds the common error answers. */
+const route = <const R extends RouteConfig>(r: R): R => ({ ...r, responses: { ...errors(...commonErrorStatuses(r)), ...r.responses } });
 
 export const routes = {
   CreateCodeSource: route({

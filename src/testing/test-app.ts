@@ -81,7 +81,8 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
     logger: createLogger('debug', (l) => logs.push(l)),
     clock: () => clock.now,
   });
-  const { app, sessions } = parts;
+  const { sessions } = parts;
+  const app = checkedAgainstRouteTable(parts.app);
 
   const client = (auth: () => Record<string, string>): Client => {
     const request = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) => {
@@ -90,9 +91,7 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
         init.body = typeof body === 'string' ? body : JSON.stringify(body);
         (init.headers as Record<string, string>)['content-type'] ??= 'application/json';
       }
-      const response = await app.request(url, init);
-      await assertDocumentedResponse(method, url, response);
-      return response;
+      return app.request(url, init);
     };
     return {
       authHeaders: auth,
@@ -140,4 +139,22 @@ export function createBody(overrides: Record<string, unknown> = {}): Record<stri
     CodeRepo: 'https://github.com/example/repo.git',
     ...overrides,
   };
+}
+
+/**
+ * The app, with every answer of `app.request` checked against the route table (`assertDocumentedResponse`): a
+ * status the route does not document, or a body off its schema, fails the test that received it.
+ */
+function checkedAgainstRouteTable<A extends { request: (...args: never[]) => Response | Promise<Response> }>(app: A): A {
+  return new Proxy(app, {
+    get(target, property, receiver) {
+      if (property !== 'request') return Reflect.get(target, property, receiver) as unknown;
+      return async (input: string | URL | Request, init?: RequestInit, ...rest: unknown[]) => {
+        const response = await (target.request as (...args: unknown[]) => Response | Promise<Response>)(input, init, ...rest);
+        const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+        await assertDocumentedResponse(method, input instanceof Request ? input.url : String(input), response);
+        return response;
+      };
+    },
+  });
 }
