@@ -6,6 +6,8 @@ export const USERS = {
   dev: { UserId: '400002', UserName: 'dev1', Password: 'dev1-e2e-password' },
   dev2: { UserId: '400003', UserName: 'dev2', Password: 'dev2-e2e-password' },
   guest: { UserId: '400004', UserName: 'gus', Password: 'gus-e2e-password' },
+  /** Only the sign-in throttling journey uses this account: wrong passwords on purpose. */
+  lou: { UserId: '400005', UserName: 'lou', Password: 'lou-e2e-password' },
 } as const;
 export type E2EUser = keyof typeof USERS;
 
@@ -26,6 +28,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: MAIN.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: MAIN.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: MAIN.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
+    { WorkspaceId: MAIN.id, UserId: USERS.lou.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: PAGING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
     { WorkspaceId: PAGING.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     // A developer in one workspace and an admin in the other: a details link naming the wrong one must not lend its role.

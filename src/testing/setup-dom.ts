@@ -3,7 +3,7 @@ import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
 // The default 1 s for findBy/waitFor is too short on a busy two-core CI machine (debounce + antd rendering).
-configure({ asyncUtilTimeout: 5000 });
+configure({ asyncUtilTimeout: 10_000 });
 
 // antd needs these browser APIs that jsdom lacks.
 if (typeof window !== 'undefined') {
