@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle } from './auth';
@@ -45,7 +46,7 @@ export const CONTENT_SECURITY_POLICY = [
 /** Each route of the table as a path pattern, so a known path with the wrong method is a 405, not a 404. */
 const ROUTE_PATTERNS = Object.values(routes).map((r) => ({
   method: r.method.toUpperCase(),
-  pattern: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  pattern: pathPattern(r.path),
 }));
 function allowedMethods(path: string): string[] {
   const methods = ROUTE_PATTERNS.filter((r) => r.pattern.test(path)).map((r) => r.method);

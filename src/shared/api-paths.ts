@@ -32,6 +32,11 @@ export function fillPath(template: string, params: Record<string, string> = {}):
   });
 }
 
+/** A path template as a pattern that matches its concrete paths (with or without a trailing slash). */
+export function pathPattern(template: string): RegExp {
+  return new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`);
+}
+
 /** Concrete paths, for tests and links. */
 export const apiPaths = {
   codeSources: endpoints.ListCodeSources.path,

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import { pathPattern } from '@/shared/api-paths';
 import { apiErrorBodySchema, routes } from '@/shared/api-routes';
 
 const table = Object.entries(routes).map(([name, r]) => ({
   name,
   method: r.method.toUpperCase(),
-  pattern: new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}/?$`),
+  pattern: pathPattern(r.path),
   responses: r.responses as Record<string, { content?: Record<string, { schema: z.ZodType }> }>,
 }));
 
