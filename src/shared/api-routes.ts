@@ -10,6 +10,7 @@ import {
   updateCodeSourceSchema,
 } from './code-source.schema';
 import { errorCodes } from './error-codes';
+import { gitCheckRequestSchema, gitCheckResponseSchema, gitRefsRequestSchema, gitRefsResponseSchema } from './git-remote.schema';
 import { currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema, signInSchema } from './session.schema';
 
 /**
@@ -66,13 +67,13 @@ const errorDescriptions = {
   400: 'A parameter is missing or breaks a rule (`Field`, `Rule`), or the signature is wrong',
   401: 'Not signed in and not signed',
   403: 'Not a member of the workspace, the role does not allow it, or a CSRF check failed',
-  404: 'No such code source (or AccessKeyId), or not visible to the caller',
+  404: 'No such code source (or AccessKeyId), or not visible to (or, for a Git check, not editable by) the caller',
   405: 'The path does not take this method',
   409: 'The name is taken in the workspace, or the ClientToken was used with another body',
   412: 'If-Match does not match the current ETag',
   413: 'The body is larger than 64 KiB',
   415: 'The body is not application/json',
-  429: 'Too many failed sign-ins; see Retry-After',
+  429: 'Too many failed sign-ins, or too many Git checks at once or in a minute; see Retry-After',
   500: 'An unexpected fault; the RequestId identifies it in the server log',
 } as const;
 /** The error responses of a route: the statuses given, and the 500 any route may answer. */
@@ -178,6 +179,35 @@ export const routes = {
     security: write,
     request: { params: codeSourceIdParams, headers: ifMatchHeaders, body: emptyBody },
     responses: { 200: written('Now PRIVATE'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  CheckGitRemote: route({
+    ...endpoints.CheckGitRemote,
+    operationId: 'CheckGitRemote',
+    tags: ['Extensions'],
+    summary: 'Test a Git address and credentials against the real remote',
+    description:
+      'Asks the remote (https:// only) for its refs; with CodeBranch, whether that branch exists and its tip; with CodeCommit, ' +
+      'whether that commit exists. Any outcome of the remote is a 200 with a `Result`. Only `https://` is contacted, ' +
+      'every address the host resolves to is checked when connecting (no private, loopback, link-local or metadata ' +
+      'addresses unless GIT_ALLOWED_NETWORKS allows them), redirects are named, never followed. Needs a role that may ' +
+      'create code sources; `CodeSourceId` uses its stored token only for a caller who may edit it and only towards ' +
+      'the same scheme, host and port. Limited per user (429 with Retry-After); answers are cached for 60 s per user, ' +
+      'address and credentials.',
+    security: write,
+    request: { body: { required: true, content: { 'application/json': { schema: gitCheckRequestSchema } } } },
+    responses: { 200: json(gitCheckResponseSchema, 'What the remote answered'), ...errors(400, 401, 403, 404, 413, 415, 429) },
+  }),
+  ListGitRefs: route({
+    ...endpoints.ListGitRefs,
+    operationId: 'ListGitRefs',
+    tags: ['Extensions'],
+    summary: "The remote's branches or tags, filtered by a substring",
+    description:
+      'The same rules as CheckGitRemote. At most `Limit` refs whose name contains `Search` (ignoring case), the default ' +
+      'branch first, then by name (tags newest version first); `TotalCount` says how many match.',
+    security: write,
+    request: { body: { required: true, content: { 'application/json': { schema: gitRefsRequestSchema } } } },
+    responses: { 200: json(gitRefsResponseSchema, 'The matching refs'), ...errors(400, 401, 403, 404, 413, 415, 429) },
   }),
   GetSession: route({
     ...endpoints.GetSession,

@@ -33,6 +33,10 @@ export const errorCodes = {
   PayloadTooLarge: { status: 413, meaning: 'The body is larger than 64 KiB.' },
   UnsupportedMediaType: { status: 415, meaning: 'The body is not application/json.' },
   'Throttling.SignIn': { status: 429, meaning: 'Too many failed sign-ins; retry after the given seconds.' },
+  'Throttling.GitCheck': {
+    status: 429,
+    meaning: 'Too many Git checks by this user at once or in a minute; retry after the given seconds.',
+  },
   InternalError: { status: 500, meaning: 'An unexpected fault; the RequestId identifies it in the server log.' },
   ServiceUnavailable: { status: 503, meaning: 'The server is shutting down.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
