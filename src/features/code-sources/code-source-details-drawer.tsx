@@ -12,6 +12,7 @@ import { LocalTime } from '@/components/local-time';
 import { useCodeSourceActions } from './code-source-actions';
 import { VisibilityTag } from './code-source-columns';
 import { codeSourceDetailQuery } from './code-sources.queries';
+import { GitRemoteCheck } from './git-remote-check';
 import { abilitiesFor } from './permissions';
 
 export interface CodeSourceDetailsDrawerProps {
@@ -113,13 +114,13 @@ export default function CodeSourceDetailsDrawer({
           <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
         )
       ) : item ? (
-        <DetailsBody item={item} />
+        <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} />
       ) : null}
     </Drawer>
   );
 }
 
-function DetailsBody({ item }: { item: CodeSource }) {
+function DetailsBody({ item, canCheck }: { item: CodeSource; canCheck: boolean }) {
   const { t } = useI18n();
   const snippet = trainingJobSnippet(item);
   return (
@@ -208,6 +209,8 @@ function DetailsBody({ item }: { item: CodeSource }) {
           { key: 'modified', label: t('col.modified'), children: <LocalTime iso={item.GmtModifyTime} /> },
         ]}
       />
+      {/* The check uses the stored token, which only those who may edit the code source may have used for them. */}
+      {canCheck && <GitRemoteCheck item={item} />}
       <Typography.Title level={2} style={{ fontSize: 16, marginTop: 24 }}>
         {t('details.snippetTitle')}
       </Typography.Title>

@@ -24,10 +24,33 @@ export interface CodeSourceFieldProps {
   placeholder?: string;
   /** Told the new text after each change (text inputs). */
   onTextChange?: (text: string) => void;
+  /** Draws another control for a text field (the branch picker), wired like the default one. */
+  renderInput?: (input: TextInputProps) => ReactNode;
+}
+
+/** What a text field's control is given: its value and state, with the field's ids for labelling. */
+export interface TextInputProps {
+  id: string;
+  value: string;
+  onChange: (text: string) => void;
+  onBlur: () => void;
+  placeholder: string | undefined;
+  invalid: boolean;
+  /** The ids that describe the control: its problem when there is one, else its note. */
+  describedBy: string;
 }
 
 /** One field of the code source form, drawn from its descriptor: label, help, input kind, limit, error and ARIA wiring. */
-export function CodeSourceField({ field: d, control, extra, warning, className, placeholder, onTextChange }: CodeSourceFieldProps) {
+export function CodeSourceField({
+  field: d,
+  control,
+  extra,
+  warning,
+  className,
+  placeholder,
+  onTextChange,
+  renderInput,
+}: CodeSourceFieldProps) {
   const { t } = useI18n();
   const id = fieldId(d.name);
   const help = extra ?? (d.help ? t(d.help) : undefined);
@@ -70,7 +93,20 @@ export function CodeSourceField({ field: d, control, extra, warning, className, 
         const noSpellCheck = { autoComplete: 'off', spellCheck: false } as const;
         return (
           <FormField id={id} label={t(d.label)} required={d.required} error={error} warning={warning} extra={help}>
-            {d.input === 'textarea' ? (
+            {renderInput ? (
+              renderInput({
+                id,
+                value: String(field.value),
+                onChange: (text) => {
+                  field.onChange(text);
+                  onTextChange?.(text);
+                },
+                onBlur: field.onBlur,
+                placeholder: placeholder ?? d.placeholder,
+                invalid: error !== undefined,
+                describedBy: error || warning ? `${id}-help` : `${id}-extra`,
+              })
+            ) : d.input === 'textarea' ? (
               <Input.TextArea {...props} autoSize={{ minRows: 2, maxRows: 6 }} />
             ) : d.input === 'secret' ? (
               // Password managers must not fill a Git token with the user's console password.

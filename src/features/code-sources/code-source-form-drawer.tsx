@@ -103,6 +103,7 @@ function CreateCodeSource({
       defaultValues={initial}
       tokenNotCopied={tokenNotCopied}
       onDirtyChange={onDirtyChange}
+      git={{ workspaceId }}
       isSubmitting={create.isPending}
       onCancel={onCancel}
       onSubmit={(values, { showServerError }) => {
@@ -149,6 +150,7 @@ function EditCodeSource({
       defaultValues={initial}
       onDirtyChange={onDirtyChange}
       hasToken={codeSource.HasCodeRepoAccessToken}
+      git={{ workspaceId: codeSource.WorkspaceId, codeSourceId: codeSource.CodeSourceId }}
       isSubmitting={update.isPending}
       onCancel={onCancel}
       onReloadConflict={() => {

@@ -8,6 +8,9 @@ import { renderConsole, testQueryClient } from '@/testing/render-console';
 import { WS } from '@/testing/test-seed';
 import CodeSourceFormDrawer, { type FormTarget } from './code-source-form-drawer';
 
+// Where these tests save, the address is an SSH one: the check before saving contacts https:// remotes only, and it
+// has tests of its own against a real Git server (git-check.test.tsx). No test here may make the server look up a name.
+
 /** The drawer against the real server in-process, signed in as ada (admin of 2001), CSRF token in place. */
 async function renderForm(api: InProcessApi, target: FormTarget = { kind: 'create' }) {
   const onSaved = vi.fn();
@@ -181,7 +184,7 @@ describe('the create form: what it sends, and what the server then has', { timeo
     const api = await serveInProcess('admin');
     const { user, onSaved } = await renderForm(api);
     await user.type(screen.getByLabelText('Name'), 'minimal');
-    await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/minimal.git');
+    await user.type(screen.getByLabelText('Git Address'), 'git@github.com:org/minimal.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     const post = writes(api)[0];
@@ -189,7 +192,7 @@ describe('the create form: what it sends, and what the server then has', { timeo
       WorkspaceId: WS,
       DisplayName: 'minimal',
       Accessibility: 'PRIVATE',
-      CodeRepo: 'https://github.com/org/minimal.git',
+      CodeRepo: 'git@github.com:org/minimal.git',
       CodeBranch: 'master',
       MountPath: '/root/code/',
       CloneType: 0,
@@ -224,7 +227,7 @@ describe('the create form: what it sends, and what the server then has', { timeo
     api.loseNextAnswer(requestTo('POST', apiPaths.codeSources));
     const { user, onSaved } = await renderForm(api);
     await user.type(screen.getByLabelText('Name'), 'retry-me');
-    await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/retry.git');
+    await user.type(screen.getByLabelText('Git Address'), 'git@github.com:org/retry.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     const alert = await screen.findByRole('alert');
     expect(within(alert).getByText(/The server could not be reached/)).toBeInTheDocument();
@@ -257,7 +260,7 @@ describe("server errors land on their field, in the user's language", { timeout:
     const { user, onSaved } = await renderForm(api);
     // Names are unique ignoring case, including a colleague's private one.
     await user.type(screen.getByLabelText('Name'), 'taken');
-    await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/taken.git');
+    await user.type(screen.getByLabelText('Git Address'), 'git@github.com:org/taken.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     expect(await problemOf('Name')).toBe('This name is already used in this workspace');
     expect(writes(api)[0]?.response).toMatchObject({
@@ -275,7 +278,7 @@ describe("server errors land on their field, in the user's language", { timeout:
     api.rewriteNextBody(requestTo('POST', apiPaths.codeSources), (body) => ({ ...body, MountPath: '/root/../etc/' }));
     const { user } = await renderForm(api);
     await user.type(screen.getByLabelText('Name'), 'n');
-    await user.type(screen.getByLabelText('Git Address'), 'https://github.com/org/n.git');
+    await user.type(screen.getByLabelText('Git Address'), 'git@github.com:org/n.git');
     await user.click(screen.getByRole('button', { name: 'Create' }));
     expect(await problemOf('Local Storage Path')).toBe('Must not contain . or .. segments');
     expect(writes(api)[0]?.response).toMatchObject({
@@ -306,7 +309,7 @@ describe("server errors land on their field, in the user's language", { timeout:
       </Providers>,
     );
     await user.type(await screen.findByLabelText('名称'), 'taken');
-    await user.type(screen.getByLabelText('Git 地址'), 'https://github.com/org/taken.git');
+    await user.type(screen.getByLabelText('Git 地址'), 'git@github.com:org/taken.git');
     await user.click(screen.getByRole('button', { name: '创建' }));
     expect(await problemOf('名称')).toBe('此名称在当前工作空间中已被使用');
     expect(writes(api)[0]?.response?.status).toBe(409);
@@ -318,7 +321,7 @@ describe('the edit form', { timeout: 90_000 }, () => {
     WorkspaceId: WS,
     DisplayName: 'bert-finetune',
     Description: 'BERT fine-tuning',
-    CodeRepo: 'https://github.com/example-org/bert-finetune.git',
+    CodeRepo: 'git@github.com:example-org/bert-finetune.git',
     CodeBranch: 'release/2.3',
     CodeRepoUserName: 'bob',
     CodeRepoAccessToken: 'ghp_original',
@@ -430,7 +433,7 @@ describe('duplicate', { timeout: 90_000 }, () => {
     const res = await api.t.as('dev').post(apiPaths.codeSources, {
       WorkspaceId: WS,
       DisplayName: 'bert-finetune',
-      CodeRepo: 'https://github.com/example-org/bert-finetune.git',
+      CodeRepo: 'git@github.com:example-org/bert-finetune.git',
       CodeBranch: 'release/2.3',
       CodeRepoUserName: 'bob',
       CodeRepoAccessToken: 'ghp_original',

@@ -1,13 +1,20 @@
 import { Alert, Button, Collapse, Form, Space, Tag, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import { useForm, type FieldPath } from 'react-hook-form';
+import { isValidCommit } from '@/shared/git';
 import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
+import { useFeedback } from '@/components/feedback';
 import { FormField } from '@/components/form-field';
-import { isValidCommit } from '@/shared/git';
+import { BranchPicker, RefKindSwitch, useBranchPicker } from './branch-picker';
 import { CodeSourceField, fieldId, type CodeSourceFieldProps } from './code-source-field';
 import { codeSourceFormResolver, FORM_FIELD_DESCRIPTORS, FORM_FIELDS, type CodeSourceFormValues } from './form-values';
+import { credentialsInAddress } from './git-address';
+import { isGoodOutcome, outcomeText } from './git-check-result';
+import { GitConnection } from './git-connection';
+import { PinCommit } from './pin-commit';
+import { useGitChecks } from './use-git-checks';
 
 export interface CodeSourceFormProps {
   mode: 'create' | 'edit';
@@ -27,12 +34,20 @@ export interface CodeSourceFormProps {
   tokenNotCopied?: boolean;
   /** Told whether the form holds unsaved changes, so closing can ask before throwing them away. */
   onDirtyChange?: (dirty: boolean) => void;
+  /**
+   * Where the Git remote is checked ("Test connection", the branch picker, "Pin to current commit", the check
+   * before saving); without it the form asks nothing. Edit: the code source whose stored token the check may use.
+   */
+  git?: { workspaceId: string; codeSourceId?: string };
 }
 
 const MAIN_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => !('advanced' in field && field.advanced));
 const ADVANCED_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => 'advanced' in field && field.advanced);
 
-/** The create/edit form, pure: values in, values out; it does not fetch or mutate. */
+/**
+ * The create/edit form: values in, values out; it does not save. The one thing it asks the server is about the Git
+ * remote (given `git`): checks and the branch list, which change nothing.
+ */
 export function CodeSourceForm({
   mode,
   defaultValues,
@@ -43,18 +58,27 @@ export function CodeSourceForm({
   onReloadConflict,
   tokenNotCopied,
   onDirtyChange,
+  git,
 }: CodeSourceFormProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
+  const { confirm, message } = useFeedback();
   const [removeToken, setRemoveToken] = useState(false);
   // The last failed save that has no field of its own (shown above the form); cleared by the next submit.
   const [failure, setFailure] = useState<{ error: unknown }>();
   const serverError = failure?.error;
-  const { control, handleSubmit, setError, setValue, watch, formState } = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
+  const form = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
     defaultValues,
     resolver: codeSourceFormResolver,
     mode: 'onTouched',
   });
+  const { control, handleSubmit, setError, setValue, watch, formState } = form;
+  const checks = useGitChecks(form, git && { ...git, hasStoredToken: hasToken, removeToken });
+  const picker = useBranchPicker(checks.remote);
+  // A clone URL with the user name and token in it: offered to be split into the fields it belongs in.
+  const pastedCredentials = git ? credentialsInAddress(watch('CodeRepo')) : undefined;
   const dirty = formState.isDirty || removeToken;
+  // Saving includes the check before it.
+  const busy = isSubmitting || checks.running === 'save';
   useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
   const commit = watch('CodeCommit');
   const accessibility = watch('Accessibility');
@@ -114,7 +138,17 @@ export function CodeSourceForm({
     CodeBranch: {
       warning: commitOverridesBranch ? t('field.branchIgnored') : undefined,
       className: commitOverridesBranch ? 'is-ignored' : undefined,
+      ...(git && {
+        extra: (
+          <span className="branch-picker-status">
+            <span>{picker.status}</span>
+            {checks.remote && <RefKindSwitch picker={picker} />}
+          </span>
+        ),
+        renderInput: (input) => <BranchPicker picker={picker} {...input} />,
+      }),
     },
+    CodeCommit: git ? { extra: <PinCommit checks={checks} /> } : {},
     CodeRepoAccessToken: {
       extra: tokenExtra,
       placeholder: mode === 'edit' && hasToken && !removeToken ? t('field.tokenKeepPlaceholder') : undefined,
@@ -124,16 +158,50 @@ export function CodeSourceForm({
     },
   };
 
+  const moveCredentials = () => {
+    if (!pastedCredentials) return;
+    const options = { shouldDirty: true, shouldValidate: true, shouldTouch: true };
+    setValue('CodeRepo', pastedCredentials.address, options);
+    if (pastedCredentials.userName !== '') setValue('CodeRepoUserName', pastedCredentials.userName, options);
+    if (pastedCredentials.token !== '') {
+      setValue('CodeRepoAccessToken', pastedCredentials.token, options);
+      setRemoveToken(false);
+    }
+  };
+
+  /** Saves, after checking the remote if what it depends on changed since the last check; a problem asks first. */
+  const submit = async (values: CodeSourceFormValues) => {
+    setFailure(undefined);
+    const save = () => onSubmit(values, { removeToken, showServerError });
+    const outcome = await checks.checkBeforeSave(mode === 'edit' ? defaultValues : undefined);
+    if (outcome === undefined || isGoodOutcome(outcome)) return save();
+    // The check is advice: a busy check budget must not stand between the user and saving.
+    if (outcome.kind === 'throttled') {
+      void message.warning(t('git.saveCheckSkipped'));
+      return save();
+    }
+    confirm({
+      title: t('git.saveAnywayTitle'),
+      content: (
+        <>
+          <p>{t('git.saveAnywayText')}</p>
+          <p>
+            <strong>{outcomeText(outcome, t, locale).text}</strong>
+          </p>
+          <p>{t('git.saveAnywayHint')}</p>
+        </>
+      ),
+      okText: t('git.saveAnyway'),
+      cancelText: t('form.keepEditing'),
+      onOk: async () => save(),
+    });
+  };
+
   return (
     <form
       noValidate
       aria-label={mode === 'create' ? t('form.createTitle') : t('form.editTitle')}
-      onSubmit={(event) =>
-        void handleSubmit((values) => {
-          setFailure(undefined);
-          onSubmit(values, { removeToken, showServerError });
-        })(event)
-      }
+      onSubmit={(event) => void handleSubmit(submit)(event)}
     >
       <Form
         layout="vertical"
@@ -199,7 +267,23 @@ export function CodeSourceForm({
               </span>
             </FormField>
           ) : (
-            <CodeSourceField key={field.name} field={field} control={control} {...special[field.name]} />
+            <Fragment key={field.name}>
+              <CodeSourceField field={field} control={control} {...special[field.name]} />
+              {field.name === 'CodeRepo' && pastedCredentials && (
+                <Alert
+                  type="warning"
+                  showIcon
+                  className="form-inline-alert"
+                  title={t('git.credentialsInAddress')}
+                  action={
+                    <Button size="small" onClick={moveCredentials}>
+                      {t('git.moveCredentials')}
+                    </Button>
+                  }
+                />
+              )}
+              {field.name === 'CodeRepoAccessToken' && git && <GitConnection checks={checks} />}
+            </Fragment>
           ),
         )}
         <Collapse
@@ -216,10 +300,10 @@ export function CodeSourceForm({
           ]}
         />
         <Space>
-          <Button type="primary" htmlType="submit" loading={isSubmitting} disabled={isSubmitting}>
+          <Button type="primary" htmlType="submit" loading={busy} disabled={busy}>
             {mode === 'create' ? t('form.create') : t('form.save')}
           </Button>
-          <Button onClick={onCancel} disabled={isSubmitting}>
+          <Button onClick={onCancel} disabled={busy}>
             {t('common.cancel')}
           </Button>
         </Space>

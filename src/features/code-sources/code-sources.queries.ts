@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CodeSource, CreateCodeSource, UpdateCodeSource } from '@/shared/code-source.schema';
+import type { GitCheckRequestInput, GitRefKind, GitRefsRequestInput } from '@/shared/git-remote.schema';
 import {
   createCodeSource,
   deleteCodeSource,
@@ -10,6 +11,7 @@ import {
   updateCodeSource,
   type ListRequest,
 } from './code-sources.api';
+import { checkGitRemote, listGitRefs } from './git-remote.api';
 
 /** The only place query keys are written: general to specific, so one invalidation refreshes a whole workspace. */
 export const codeSourceKeys = {
@@ -19,6 +21,12 @@ export const codeSourceKeys = {
   list: (request: ListRequest) => [...codeSourceKeys.lists(request.workspaceId), request] as const,
   details: (workspaceId: string) => [...codeSourceKeys.workspace(workspaceId), 'detail'] as const,
   detail: (workspaceId: string, id: string) => [...codeSourceKeys.details(workspaceId), id] as const,
+  /**
+   * A remote's refs, by the id of the check that reached it (never by its address or credentials: a key must not
+   * hold a token), the kind and the search text.
+   */
+  gitRefs: (workspaceId: string, remoteId: string, kind: GitRefKind, search: string) =>
+    [...codeSourceKeys.workspace(workspaceId), 'git-refs', remoteId, kind, search] as const,
 };
 
 /** One page of the list; the previous page stays on screen while the next one loads. */
@@ -97,4 +105,32 @@ export function useSetVisibility() {
       ]);
     },
   });
+}
+
+/** How many refs the branch picker asks for at a time. */
+export const GIT_REFS_PAGE = 50;
+
+/** A remote a check reached, with what it takes to ask it again (kept in memory only, for this form). */
+export interface CheckedRemote {
+  /** Names this remote and its credentials in query keys. */
+  id: string;
+  request: Omit<GitRefsRequestInput, 'Kind' | 'Search' | 'Limit'>;
+}
+
+/** One page of a remote's branches or tags matching `search`; the previous list stays while the next loads. */
+export const gitRefsQuery = (remote: CheckedRemote, kind: GitRefKind, search: string) =>
+  queryOptions({
+    queryKey: codeSourceKeys.gitRefs(remote.request.WorkspaceId, remote.id, kind, search),
+    queryFn: ({ signal }) =>
+      listGitRefs({ ...remote.request, Kind: kind, Search: search === '' ? undefined : search, Limit: GIT_REFS_PAGE }, signal),
+    // The server caches answers for about a minute too; asking again sooner costs the user's check budget.
+    staleTime: 60_000,
+    gcTime: 60_000,
+    // While the next search loads, the last list of the same remote stays; another remote's list never shows.
+    placeholderData: (previous, previousQuery) => (previousQuery?.queryKey[3] === remote.id ? previous : undefined),
+  });
+
+/** Checks a Git remote. Nothing in the cache changes: the caller shows the answer. */
+export function useCheckGitRemote() {
+  return useMutation({ mutationFn: (body: GitCheckRequestInput) => checkGitRemote(body) });
 }

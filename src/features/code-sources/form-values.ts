@@ -29,10 +29,10 @@ export interface CodeSourceFormValues {
   Description: string;
   Accessibility: Accessibility;
   CodeRepo: string;
-  CodeBranch: string;
-  CodeCommit: string;
   CodeRepoUserName: string;
   CodeRepoAccessToken: string;
+  CodeBranch: string;
+  CodeCommit: string;
   MountPath: string;
   CloneType: 0 | 1;
 }
@@ -58,7 +58,10 @@ export interface FormFieldDescriptor {
   advanced?: boolean;
 }
 
-/** The form's fields in the console's order, each described once; the form renders them from this list. */
+/**
+ * The form's fields in the console's order, each described once; the form renders them from this list. The
+ * credentials come before the branch: a test of the connection needs them, and its answer fills the branch picker.
+ */
 export const FORM_FIELD_DESCRIPTORS = [
   {
     name: 'DisplayName',
@@ -85,6 +88,14 @@ export const FORM_FIELD_DESCRIPTORS = [
     max: limits.codeRepo,
     placeholder: 'https://github.com/org/repo.git',
   },
+  { name: 'CodeRepoUserName', label: 'field.userName', help: 'field.userNameHelp', input: 'code', max: limits.codeRepoUserName },
+  {
+    name: 'CodeRepoAccessToken',
+    label: 'field.accessToken',
+    help: 'field.accessTokenHelp',
+    input: 'secret',
+    max: limits.codeRepoAccessToken,
+  },
   {
     name: 'CodeBranch',
     label: 'field.codeBranch',
@@ -94,14 +105,6 @@ export const FORM_FIELD_DESCRIPTORS = [
     placeholder: DEFAULT_BRANCH,
   },
   { name: 'CodeCommit', label: 'field.codeCommit', help: 'field.codeCommitHelp', input: 'code' },
-  { name: 'CodeRepoUserName', label: 'field.userName', help: 'field.userNameHelp', input: 'code', max: limits.codeRepoUserName },
-  {
-    name: 'CodeRepoAccessToken',
-    label: 'field.accessToken',
-    help: 'field.accessTokenHelp',
-    input: 'secret',
-    max: limits.codeRepoAccessToken,
-  },
   {
     name: 'MountPath',
     label: 'field.mountPath',

@@ -16,6 +16,7 @@ const CODE_KEYS: Record<string, MessageKey> = {
   PreconditionFailed: 'error.code.PreconditionFailed',
   PayloadTooLarge: 'error.code.PayloadTooLarge',
   'Throttling.SignIn': 'error.code.Throttling',
+  'Throttling.GitCheck': 'error.code.ThrottlingGitCheck',
   InternalError: 'error.code.InternalError',
   ServiceUnavailable: 'error.code.ServiceUnavailable',
   NetworkError: 'error.code.NetworkError',

@@ -1,0 +1,142 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { AutoComplete, Radio, Tag } from 'antd';
+import { useState, type ReactNode } from 'react';
+import { GIT_REF_KINDS, type GitRef, type GitRefKind, type GitRefsResponse } from '@/shared/git-remote.schema';
+import { ApiError } from '@/lib/api-client';
+import { errorText } from '@/lib/i18n/error-text';
+import { useI18n } from '@/lib/i18n/i18n';
+import { useDebouncedValue } from '@/components/use-debounced-value';
+import { codeSourceKeys, gitRefsQuery, type CheckedRemote } from './code-sources.queries';
+import { outcomeText } from './git-check-result';
+
+const SEARCH_DEBOUNCE_MS = 350;
+
+/** A complete list (every match of its search) that the new search narrows: filtered here, without asking again. */
+function narrowedFrom(cached: [readonly unknown[], GitRefsResponse | undefined][], search: string) {
+  const needle = search.toLowerCase();
+  let best: { search: string; data: GitRefsResponse } | undefined;
+  for (const [key, data] of cached) {
+    const asked = String(key.at(-1) ?? '');
+    if (!data || data.Result !== 'Ok' || data.TotalCount > data.Refs.length) continue;
+    if (!needle.includes(asked.toLowerCase())) continue;
+    if (!best || asked.length > best.search.length) best = { search: asked, data };
+  }
+  return best;
+}
+
+export interface BranchPickerState {
+  kind: GitRefKind;
+  setKind: (kind: GitRefKind) => void;
+  /** What the user typed into the picker (searched on the server once it settles). */
+  setSearch: (text: string) => void;
+  refs: GitRef[];
+  defaultBranch: string;
+  /** The line under the field: how many are shown of how many, loading, or why there is no list. */
+  status: ReactNode;
+}
+
+/**
+ * The remote's branches (or tags) for the Code Branch picker: asked once a check has reached the remote, then
+ * searched on the server as the user types (debounced). A complete list is narrowed here, without a request.
+ */
+export function useBranchPicker(remote: CheckedRemote | undefined): BranchPickerState {
+  const { t, locale } = useI18n();
+  const queryClient = useQueryClient();
+  const [kind, setKind] = useState<GitRefKind>('Branch');
+  const [search, setSearch] = useState('');
+  const settled = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  const base = remote
+    ? narrowedFrom(
+        queryClient.getQueriesData<GitRefsResponse>({
+          queryKey: codeSourceKeys.gitRefs(remote.request.WorkspaceId, remote.id, kind, '').slice(0, -1),
+        }),
+        settled,
+      )
+    : undefined;
+  const asked = base?.search ?? settled;
+  const query = useQuery({
+    ...gitRefsQuery(remote ?? { id: '', request: { WorkspaceId: '', CodeRepo: '' } }, kind, asked),
+    enabled: remote !== undefined,
+  });
+  const number = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const data = remote ? query.data : undefined;
+  const needle = settled.toLowerCase();
+  const refs = data?.Result === 'Ok' ? data.Refs.filter((ref) => ref.Name.toLowerCase().includes(needle)) : [];
+  const total = data && asked === settled ? data.TotalCount : refs.length;
+  const tags = kind === 'Tag';
+
+  let status: ReactNode;
+  if (!remote) status = t('git.refsHint');
+  else if (query.isError)
+    status =
+      query.error instanceof ApiError && query.error.status === 429
+        ? t('git.throttled')
+        : t('git.refsFailed', { reason: errorText(query.error, t) });
+  else if (!data) status = tags ? t('git.tagsLoading') : t('git.branchesLoading');
+  else if (data.Result !== 'Ok')
+    status = t('git.refsFailed', {
+      reason: outcomeText({ kind: 'answer', response: data, asked: {} }, t, locale).text,
+    });
+  else if (refs.length === 0 && settled !== '') status = t(tags ? 'git.tagsNone' : 'git.branchesNone', { search: settled });
+  else if (total > refs.length)
+    status = t(tags ? 'git.tagsSome' : 'git.branchesSome', { shown: number(refs.length), total: number(total) });
+  else status = t(tags ? 'git.tagsAll' : 'git.branchesAll', { count: number(total) });
+
+  return { kind, setKind, setSearch, refs, defaultBranch: data?.DefaultBranch ?? '', status };
+}
+
+export interface BranchPickerProps {
+  picker: BranchPickerState;
+  id: string;
+  value: string;
+  onChange: (text: string) => void;
+  onBlur: () => void;
+  placeholder?: string;
+  invalid: boolean;
+  describedBy: string;
+}
+
+/** Code Branch: free text, with the remote's branches (or tags) offered as the user types. */
+export function BranchPicker({ picker, id, value, onChange, onBlur, placeholder, invalid, describedBy }: BranchPickerProps) {
+  const { t } = useI18n();
+  const options = picker.refs.map((ref) => ({
+    value: ref.Name,
+    label: (
+      <span className="ref-option">
+        <span className="mono">{ref.Name}</span>
+        {picker.kind === 'Branch' && ref.Name === picker.defaultBranch && <Tag className="tag-blue">{t('git.defaultBranch')}</Tag>}
+      </span>
+    ),
+  }));
+  return (
+    <AutoComplete
+      id={id}
+      value={value}
+      options={options}
+      onChange={(text: string) => onChange(text ?? '')}
+      onBlur={onBlur}
+      showSearch={{ onSearch: picker.setSearch, filterOption: false }}
+      placeholder={placeholder}
+      status={invalid ? 'error' : undefined}
+      aria-invalid={invalid || undefined}
+      aria-describedby={describedBy}
+      popupMatchSelectWidth
+      style={{ width: '100%' }}
+    />
+  );
+}
+
+/** Branches or tags in the picker. */
+export function RefKindSwitch({ picker }: { picker: BranchPickerState }) {
+  const { t } = useI18n();
+  return (
+    <Radio.Group
+      size="small"
+      optionType="button"
+      aria-label={t('git.refKind')}
+      value={picker.kind}
+      onChange={(event) => picker.setKind(event.target.value as GitRefKind)}
+      options={GIT_REF_KINDS.map((kind) => ({ value: kind, label: kind === 'Branch' ? t('git.kindBranches') : t('git.kindTags') }))}
+    />
+  );
+}
