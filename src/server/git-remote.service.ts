@@ -118,6 +118,7 @@ export function createGitRemoteService(deps: {
     const key = cacheKey(caller, access, what);
     const cached = cache.get(key);
     if (cached && clock() - cached.at < GIT_CACHE_MS) return cached as Outcome<T>;
+    cache.delete(key);
     const pending = inFlight.get(key);
     if (pending) return (await pending) as Outcome<T>;
     const release = admit(caller.userId);
@@ -139,9 +140,11 @@ export function createGitRemoteService(deps: {
         result: outcome.ok ? 'Ok' : outcome.error.result,
         durationMs: clock() - started,
       });
-      cache.delete(key);
-      cache.set(key, outcome);
-      if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+      // Only what the remote did answer is remembered: "try again" after fixing the remote must really try again.
+      if (outcome.ok) {
+        cache.set(key, outcome);
+        if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+      }
       return outcome;
     } finally {
       inFlight.delete(key);
