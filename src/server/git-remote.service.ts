@@ -1,5 +1,4 @@
 import { isAdmin, isGuestOnly, canCreate } from '@/shared/roles';
-import { checkGitAddress } from '@/shared/git';
 import type { CommitStatus, GitCheckRequest, GitCheckResponse, GitRefsRequest, GitRefsResponse } from '@/shared/git-remote.schema';
 import { ruleMessage } from '@/shared/code-source.schema';
 import type { Caller } from './auth';
@@ -74,8 +73,9 @@ export function createGitRemoteService(deps: {
         record.workspaceId === input.WorkspaceId &&
         (isAdmin(m.roles) || (record.userId === caller.userId && !isGuestOnly(m.roles)));
       if (!record || !mayEdit) throw notFoundError(input.CodeSourceId);
-      const storedOrigin = originOf(record.codeRepo);
-      if (storedOrigin === null || storedOrigin !== originOf(input.CodeRepo)) {
+      // An SSH address contacts nothing (Unsupported), so only an https:// target needs the same origin.
+      const target = originOf(input.CodeRepo);
+      if (target !== null && target !== originOf(record.codeRepo)) {
         throw new AppError('InvalidParameter', ruleMessage('CodeSourceId', 'other_host'), { field: 'CodeSourceId', rule: 'other_host' });
       }
       if (input.CodeRepoAccessToken === undefined || input.CodeRepoAccessToken === '')
@@ -170,7 +170,7 @@ export function createGitRemoteService(deps: {
     async check(input: GitCheckRequest, caller: Caller): Promise<Omit<GitCheckResponse, 'RequestId'>> {
       const access = accessFor(input, caller);
       const now = new Date(clock()).toISOString();
-      if (checkGitAddress(input.CodeRepo) === null && !/^https:\/\//i.test(input.CodeRepo)) {
+      if (!/^https:\/\//i.test(input.CodeRepo)) {
         return {
           Result: 'Unsupported',
           Message:

@@ -323,6 +323,12 @@ describe('the stored token (CodeSourceId)', () => {
     expect(elsewhere.status).toBe(400);
     expect(elsewhere.body).toMatchObject({ Field: 'CodeSourceId', Rule: 'other_host' });
     expect(fixture.requests.length).toBe(before);
+    // A code source with an SSH address: checked as Unsupported, nothing contacted, no error.
+    const ssh = await t
+      .as('dev')
+      .post(apiPaths.codeSources, { WorkspaceId: '2001', DisplayName: 'ssh-repo', CodeRepo: 'git@github.com:o/r.git' });
+    const sshId = ((await ssh.json()) as { CodeSourceId: string }).CodeSourceId;
+    expect((await check(t, { CodeRepo: 'git@github.com:o/r.git', CodeSourceId: sshId })).body.Result).toBe('Unsupported');
     // The same host, another repository: allowed (that is what editing the address is).
     expect((await check(t, { CodeRepo: fixture.repos.public.url, CodeSourceId: id })).status).toBe(200);
   });
