@@ -12,6 +12,11 @@ import type { Keyring } from './crypto';
 import type { Db } from './db';
 import { AppError } from './errors';
 import { createRouter, errorBody, newRequestId, readBody, rejectRepeatedQuery, tableRoute, type AppEnv } from './http';
+import { createAddressPolicy } from './git/address-policy';
+import type { ResolveHost } from './git/git-http';
+import { createGitRemote } from './git/git-remote';
+import { gitRemoteRoutes } from './git-remote.routes';
+import { createGitRemoteService } from './git-remote.service';
 import { createIdentityRepository } from './identity.repository';
 import type { Logger } from './logger';
 import { sessionRoutes } from './session.routes';
@@ -27,6 +32,17 @@ export interface AppDeps {
   clock?: () => number;
   /** `TRUST_PROXY`: whose X-Forwarded-* headers count; without it they are ignored. */
   trustProxy?: TrustProxy | undefined;
+  /** How Git remotes are checked: `GIT_ALLOWED_NETWORKS`, `GIT_CA_FILE`'s certificates, `GIT_CHECK_TIMEOUT_MS`. */
+  git?: GitOptions;
+}
+
+export interface GitOptions {
+  allowedNetworks?: readonly string[];
+  caPem?: string | undefined;
+  timeoutMs?: number;
+  maxBytes?: number;
+  /** Name resolution (tests: a table, since this machine's resolver is not on loopback). */
+  resolve?: ResolveHost;
 }
 
 /** Content-Security-Policy of the console: scripts only from here; antd's runtime styles need inline styles. */
@@ -64,6 +80,14 @@ export function createApp(deps: AppDeps) {
   const sessionIdleMs = (deps.sessionIdleMinutes ?? 60) * 60_000;
   const sessions = createSessions(identity, keyring, clock, sessionIdleMs);
   const throttle = createSignInThrottle(identity, keyring, clock);
+  const gitRemote = createGitRemote({
+    policy: createAddressPolicy(deps.git?.allowedNetworks ?? []),
+    extraCaPem: deps.git?.caPem,
+    timeoutMs: deps.git?.timeoutMs ?? 10_000,
+    maxBytes: deps.git?.maxBytes,
+    resolve: deps.git?.resolve,
+  });
+  const gitService = createGitRemoteService({ remote: gitRemote, identity, codeSources, keyring, logger, clock });
   const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
 
   const app = createRouter();
@@ -136,6 +160,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs, trustProxy: deps.trustProxy }));
   app.route('/', sessionRoutes({ identity, sessions, throttle }));
   app.route('/', codeSourcesRoutes(service));
+  app.route('/', gitRemoteRoutes(gitService));
   app.route('/', apiReferenceRoutes(app));
 
   app.notFound((c) => {

@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from './env';
 
 describe('configuration', () => {
@@ -16,6 +16,10 @@ describe('configuration', () => {
       sessionIdleMinutes: 60,
       seedFile: undefined,
       secretKey: undefined,
+      gitAllowedNetworks: [],
+      gitCaFile: undefined,
+      gitCaPem: undefined,
+      gitCheckTimeoutMs: 10_000,
     });
   });
 
@@ -55,8 +59,113 @@ describe('configuration', () => {
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '0' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ GIT_ALLOWED_NETWORKS: 'localhost' }, 'GIT_ALLOWED_NETWORKS'],
+    [{ GIT_ALLOWED_NETWORKS: '10.0.0.0/33' }, 'GIT_ALLOWED_NETWORKS'],
+    [{ GIT_ALLOWED_NETWORKS: '127.1' }, 'GIT_ALLOWED_NETWORKS'],
+    [{ GIT_ALLOWED_NETWORKS: '10.0.0.0/8,' }, 'GIT_ALLOWED_NETWORKS'],
+    [{ GIT_CHECK_TIMEOUT_MS: '999' }, 'GIT_CHECK_TIMEOUT_MS'],
+    [{ GIT_CHECK_TIMEOUT_MS: '120001' }, 'GIT_CHECK_TIMEOUT_MS'],
+    [{ GIT_CHECK_TIMEOUT_MS: '10s' }, 'GIT_CHECK_TIMEOUT_MS'],
+    [{ GIT_CHECK_TIMEOUT_MS: '1e4' }, 'GIT_CHECK_TIMEOUT_MS'],
+    [{ GIT_CHECK_TIMEOUT_MS: '-5000' }, 'GIT_CHECK_TIMEOUT_MS'],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${name} `));
+  });
+});
+
+describe('Git check settings', () => {
+  let dir = '';
+  let certificate = '';
+  let otherCertificate = '';
+  /** A self-signed certificate made by openssl now (EC: quick), and its private key. */
+  const makeCertificate = (name: string) => {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${name}`,
+        '-keyout',
+        path.join(dir, `${name}.key`),
+        '-out',
+        path.join(dir, `${name}.pem`),
+      ],
+      { stdio: 'ignore' },
+    );
+    return fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8');
+  };
+  const write = (name: string, content: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-git-env-'));
+    certificate = makeCertificate('one');
+    otherCertificate = makeCertificate('two');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the allow-list normalized, the time limit at both ends, and the CA file with its content', () => {
+    const file = write('ca.pem', certificate);
+    const c = loadConfig({
+      GIT_ALLOWED_NETWORKS: '127.0.0.0/8, ::1,10.20.1.0/16',
+      GIT_CA_FILE: path.relative(process.cwd(), file),
+      GIT_CHECK_TIMEOUT_MS: '1000',
+    });
+    expect(c.gitAllowedNetworks).toEqual(['127.0.0.0/8', '::1/128', '10.20.0.0/16']);
+    expect(c.gitCaFile).toBe(file);
+    expect(c.gitCaPem).toBe(certificate);
+    expect(c.gitCheckTimeoutMs).toBe(1000);
+    expect(loadConfig({ GIT_CHECK_TIMEOUT_MS: '120000' }).gitCheckTimeoutMs).toBe(120_000);
+    expect(loadConfig({ GIT_ALLOWED_NETWORKS: '' }).gitAllowedNetworks).toEqual([]);
+  });
+
+  it('takes a bundle of several certificates with text between them', () => {
+    const bundle = `# Internal root\n${certificate}\n# Internal issuing CA\n${otherCertificate}`;
+    expect(loadConfig({ GIT_CA_FILE: write('bundle.pem', bundle) }).gitCaPem).toBe(bundle);
+  });
+
+  it('the allow-list error names the variable and shows an example', () => {
+    expect(() => loadConfig({ GIT_ALLOWED_NETWORKS: '10.0.0.0/8;192.168.0.0/16' })).toThrow(
+      /^Invalid configuration: GIT_ALLOWED_NETWORKS must be a comma-separated list of addresses or CIDRs \(e\.g\. 127\.0\.0\.0\/8,/,
+    );
+  });
+
+  it.each([
+    ['a missing file', () => path.join(dir, 'none.pem'), /none\.pem cannot be read \(ENOENT\)$/],
+    ['a directory', () => dir, /is not a file$/],
+    ['an empty file', () => write('empty.pem', ''), /holds no PEM certificate/],
+    ['a private key alone', () => path.join(dir, 'one.key'), /one\.key holds no PEM certificate/],
+    [
+      'text that only looks like PEM',
+      () => write('fake.pem', '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n'),
+      /certificate 1 of 1 is not a valid certificate$/,
+    ],
+    [
+      'a bundle with one damaged certificate',
+      () => write('damaged.pem', certificate + otherCertificate.replace(/[A-Za-z0-9]{20}\n/, 'AAAA\n')),
+      /certificate 2 of 2 is not a valid certificate$/,
+    ],
+  ])('GIT_CA_FILE: %s stops the start with one line naming the variable', (_, file, problem) => {
+    let message = '';
+    try {
+      loadConfig({ GIT_CA_FILE: file() });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid configuration: GIT_CA_FILE /);
+    expect(message).toMatch(problem);
+    expect(message.split('\n')).toHaveLength(1);
   });
 });
 
@@ -86,6 +195,9 @@ describe('start-up failures are one clear line, not a stack trace', () => {
       /^Invalid configuration: TRUST_PROXY must be a hop count \(1-10\) or a comma-separated list of proxy addresses or CIDRs/,
     );
     expect(proxy.stderr.split('\n')).toHaveLength(1);
+    const ca = startExpectingFailure({ GIT_CA_FILE: path.join(os.tmpdir(), 'cc-no-such-ca.pem') });
+    expect(ca.status).toBe(1);
+    expect(ca.stderr).toBe(`Invalid configuration: GIT_CA_FILE ${path.join(os.tmpdir(), 'cc-no-such-ca.pem')} cannot be read (ENOENT)`);
   });
 
   it('bad seed file: not JSON, and a rule broken', () => {

@@ -1,6 +1,10 @@
+import { X509Certificate } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { z } from 'zod';
 import { MAX_PROXY_HOPS, parseTrustProxy, type TrustProxy } from './client-address';
+import { parseAllowedNetworks } from './git/address-policy';
 
 const port = z
   .string()
@@ -33,6 +37,19 @@ const envSchema = z.object({
       error: `must be a hop count (1-${MAX_PROXY_HOPS}) or a comma-separated list of proxy addresses or CIDRs (e.g. 10.0.0.0/8,::1)`,
     })
     .optional(),
+  GIT_ALLOWED_NETWORKS: z
+    .string()
+    .refine((v) => parseAllowedNetworks(v) !== null, {
+      error: 'must be a comma-separated list of addresses or CIDRs (e.g. 127.0.0.0/8,10.20.0.0/16,fd00::/8)',
+    })
+    .optional(),
+  GIT_CA_FILE: z.string().min(1).optional(),
+  GIT_CHECK_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number of milliseconds' })
+    .transform(Number)
+    .refine((n) => n >= 1000 && n <= 120_000, { error: 'must be between 1000 and 120000 milliseconds' })
+    .default(10_000),
 });
 
 export interface Config {
@@ -45,6 +62,13 @@ export interface Config {
   sessionIdleMinutes: number;
   /** Which proxies' X-Forwarded-For / -Proto / -Host count; undefined: none (the socket address is the client). */
   trustProxy: TrustProxy | undefined;
+  /** Networks an outgoing Git check may reach although they are not public (normalized CIDRs); [] by default. */
+  gitAllowedNetworks: string[];
+  /** A PEM bundle trusted for Git remotes in addition to the system's CAs: its resolved path and its content. */
+  gitCaFile: string | undefined;
+  gitCaPem: string | undefined;
+  /** How long one Git check may take, all of it. */
+  gitCheckTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +83,41 @@ export function decodeKey(value: string): Buffer | null {
   return null;
 }
 
+/** A CA bundle is a few hundred kB; a bigger file is a mistake, and reading a huge one would stall the start. */
+const MAX_CA_FILE_BYTES = 10 * 1024 * 1024;
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/**
+ * Reads `GIT_CA_FILE` at boot: a readable regular file holding at least one PEM certificate, each of them parsable
+ * and the whole accepted by TLS as CAs. Returns the content, or what is wrong with it (one line, no stack).
+ */
+export function readCaFile(file: string): { pem: string } | { problem: string } {
+  let pem: string;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) return { problem: `${file} is not a file` };
+    if (stat.size > MAX_CA_FILE_BYTES) return { problem: `${file} is larger than 10 MiB: not a CA bundle` };
+    pem = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    return { problem: `${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  const certificates = pem.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) return { problem: `${file} holds no PEM certificate (-----BEGIN CERTIFICATE-----)` };
+  for (const [i, certificate] of certificates.entries()) {
+    try {
+      new X509Certificate(certificate);
+    } catch {
+      return { problem: `${file}: certificate ${i + 1} of ${certificates.length} is not a valid certificate` };
+    }
+  }
+  try {
+    tls.createSecureContext({ ca: pem });
+  } catch {
+    return { problem: `${file} is not accepted by TLS as a CA bundle` };
+  }
+  return { pem };
+}
+
 /** Reads the environment once, at boot; a bad value throws a ConfigError with one line naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const picked = Object.fromEntries(Object.keys(envSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
@@ -69,6 +128,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
   }
   const e = parsed.data;
+  const gitCaFile = e.GIT_CA_FILE === undefined ? undefined : path.resolve(e.GIT_CA_FILE);
+  const ca = gitCaFile === undefined ? undefined : readCaFile(gitCaFile);
+  if (ca && 'problem' in ca) throw new ConfigError(`Invalid configuration: GIT_CA_FILE ${ca.problem}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -78,5 +140,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: e.SECRET_KEY === undefined ? undefined : (decodeKey(e.SECRET_KEY) ?? undefined),
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     trustProxy: e.TRUST_PROXY === undefined ? undefined : (parseTrustProxy(e.TRUST_PROXY) ?? undefined),
+    gitAllowedNetworks: e.GIT_ALLOWED_NETWORKS === undefined ? [] : (parseAllowedNetworks(e.GIT_ALLOWED_NETWORKS) ?? []),
+    gitCaFile,
+    gitCaPem: ca?.pem,
+    gitCheckTimeoutMs: e.GIT_CHECK_TIMEOUT_MS,
   };
 }

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     sessionIdleMinutes: config.sessionIdleMinutes,
     staticDir,
     trustProxy: config.trustProxy,
+    git: { allowedNetworks: config.gitAllowedNetworks, caPem: config.gitCaPem, timeoutMs: config.gitCheckTimeoutMs },
   });
 
   if (identity.isEmpty()) {

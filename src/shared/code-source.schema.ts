@@ -44,6 +44,7 @@ export const ruleMessages = {
   read_only: 'is set by the server and cannot be sent',
   duplicate_query: 'is given more than once',
   duplicate_name: 'is already used in this workspace',
+  other_host: 'can lend its stored token only to an address with the same scheme, host and port as its own',
 } as const;
 export type RuleId = keyof typeof ruleMessages;
 

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import { onTestFinished, vi } from 'vitest';
 import type { SeedInput } from '@/shared/seed.schema';
+import type { GitOptions } from '@/server/app';
 import { sessionInfoSchema } from '@/shared/session.schema';
 import { sessionKeys } from '@/lib/session.api';
 import { SESSION_COOKIE } from '@/server/auth';
@@ -62,8 +63,11 @@ export function requestTo(method: string, pathname: string): RequestMatch {
  * database, signed in as `user` with a real session cookie. Nothing answers but the real routes — sorting,
  * paging, validation and errors are the server's own. The database is removed when the test ends.
  */
-export async function serveInProcess(user: TestUser = 'admin', { seed }: { seed?: SeedInput } = {}): Promise<InProcessApi> {
-  const t = await createTestApp(seed ? { seed } : {});
+export async function serveInProcess(
+  user: TestUser = 'admin',
+  { seed, git }: { seed?: SeedInput; git?: GitOptions } = {},
+): Promise<InProcessApi> {
+  const t = await createTestApp({ ...(seed ? { seed } : {}), ...(git ? { git } : {}) });
   onTestFinished(() => t.close());
   const started = t.parts.sessions.start(TEST_USERS[user].UserId);
   // The browser's cookie jar, one cookie deep: a sign-in or sign-out answer replaces it, as in a browser.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CSRF_HEADER } from '@/shared/api-paths';
 import type { SeedInput } from '@/shared/seed.schema';
-import { createApp } from '@/server/app';
+import { createApp, type GitOptions } from '@/server/app';
 import { createKeyring } from '@/server/crypto';
 import { openDatabase } from '@/server/db';
 import { createLogger } from '@/server/logger';
@@ -67,7 +67,7 @@ export interface Client {
   delete(url: string, headers?: Record<string, string>): Promise<Response>;
 }
 
-export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = {}): Promise<TestApp> {
+export async function createTestApp({ seed = testSeed, git }: { seed?: SeedInput; git?: GitOptions } = {}): Promise<TestApp> {
   const template = await templateFor(seed);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-test-'));
   const file = path.join(dir, 'code-config.sqlite');
@@ -80,6 +80,7 @@ export async function createTestApp({ seed = testSeed }: { seed?: SeedInput } = 
     keyring: createKeyring(TEST_KEY),
     logger: createLogger('debug', (l) => logs.push(l)),
     clock: () => clock.now,
+    git,
   });
   const { sessions } = parts;
   const app = checkedAgainstRouteTable(parts.app);

@@ -270,6 +270,7 @@ export const en = {
   'rule.read_only': 'Set by the server',
   'rule.duplicate_query': 'Given more than once',
   'rule.duplicate_name': 'This name is already used in this workspace',
+  'rule.other_host': 'The stored token can only be used with an address on the same host as the saved one',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -41,6 +41,7 @@ const RULES: RuleId[] = [
   'read_only',
   'duplicate_query',
   'duplicate_name',
+  'other_host',
 ];
 
 /** The most characters a form field takes, for "at most {max} characters". */

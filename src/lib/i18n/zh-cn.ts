@@ -265,4 +265,5 @@ export const zhCN: Record<MessageKey, string> = {
   'rule.read_only': '由服务器设置',
   'rule.duplicate_query': '重复提供',
   'rule.duplicate_name': '此名称在当前工作空间中已被使用',
+  'rule.other_host': '已保存的令牌只能用于与原地址相同主机的地址',
 };
