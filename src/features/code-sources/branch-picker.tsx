@@ -44,7 +44,15 @@ export function useBranchPicker(remote: CheckedRemote | undefined): BranchPicker
   const queryClient = useQueryClient();
   const [kind, setKind] = useState<GitRefKind>('Branch');
   const [search, setSearch] = useState('');
-  const settled = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  // A newly reached remote starts from its whole list, whatever was typed before.
+  const [listed, setListed] = useState(remote?.id);
+  if (listed !== remote?.id) {
+    setListed(remote?.id);
+    setSearch('');
+  }
+  const debounced = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  // Clearing the box shows the whole list at once; only typing waits for the user to stop.
+  const settled = search.trim() === '' ? '' : debounced;
   const base = remote
     ? narrowedFrom(
         queryClient.getQueriesData<GitRefsResponse>({
@@ -77,10 +85,18 @@ export function useBranchPicker(remote: CheckedRemote | undefined): BranchPicker
     status = t('git.refsFailed', {
       reason: outcomeText({ kind: 'answer', response: data, asked: {} }, t, locale).text,
     });
+  else if (tags && total === 0 && settled === '') status = t('git.tagsEmpty');
   else if (refs.length === 0 && settled !== '') status = t(tags ? 'git.tagsNone' : 'git.branchesNone', { search: settled });
-  else if (total > refs.length)
-    status = t(tags ? 'git.tagsSome' : 'git.branchesSome', { shown: number(refs.length), total: number(total) });
-  else status = t(tags ? 'git.tagsAll' : 'git.branchesAll', { count: number(total) });
+  else if (settled === '')
+    status =
+      total > refs.length
+        ? t(tags ? 'git.tagsSome' : 'git.branchesSome', { shown: number(refs.length), total: number(total) })
+        : t(tags ? 'git.tagsAll' : 'git.branchesAll', { count: number(total) });
+  else
+    status =
+      total > refs.length
+        ? t(tags ? 'git.tagsMatchSome' : 'git.branchesMatchSome', { search: settled, shown: number(refs.length), total: number(total) })
+        : t(tags ? 'git.tagsMatch' : 'git.branchesMatch', { search: settled, count: number(total) });
 
   return { kind, setKind, setSearch, refs, defaultBranch: data?.DefaultBranch ?? '', status };
 }
@@ -99,15 +115,7 @@ export interface BranchPickerProps {
 /** Code Branch: free text, with the remote's branches (or tags) offered as the user types. */
 export function BranchPicker({ picker, id, value, onChange, onBlur, placeholder, invalid, describedBy }: BranchPickerProps) {
   const { t } = useI18n();
-  const options = picker.refs.map((ref) => ({
-    value: ref.Name,
-    label: (
-      <span className="ref-option">
-        <span className="mono">{ref.Name}</span>
-        {picker.kind === 'Branch' && ref.Name === picker.defaultBranch && <Tag className="tag-blue">{t('git.defaultBranch')}</Tag>}
-      </span>
-    ),
-  }));
+  const options = picker.refs.map((ref) => ({ value: ref.Name, label: ref.Name, title: ref.Name }));
   return (
     <AutoComplete
       id={id}
@@ -116,11 +124,20 @@ export function BranchPicker({ picker, id, value, onChange, onBlur, placeholder,
       onChange={(text: string) => onChange(text ?? '')}
       onBlur={onBlur}
       showSearch={{ onSearch: picker.setSearch, filterOption: false }}
+      // The mark is drawn in the list only; the field shows the plain name.
+      optionRender={(option) => (
+        <span className="ref-option">
+          <span className="mono">{option.value}</span>
+          {picker.kind === 'Branch' && option.value === picker.defaultBranch && <Tag className="tag-blue">{t('git.defaultBranch')}</Tag>}
+        </span>
+      )}
       placeholder={placeholder}
       status={invalid ? 'error' : undefined}
       aria-invalid={invalid || undefined}
       aria-describedby={describedBy}
       popupMatchSelectWidth
+      // At most 50 rows: all of them in the page, so a screen reader and a search in the page find each one.
+      virtual={false}
       style={{ width: '100%' }}
     />
   );

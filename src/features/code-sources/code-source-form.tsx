@@ -41,6 +41,7 @@ export interface CodeSourceFormProps {
   git?: { workspaceId: string; codeSourceId?: string };
 }
 
+const REFS_STATUS_ID = `${fieldId('CodeBranch')}-refs`;
 const MAIN_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => !('advanced' in field && field.advanced));
 const ADVANCED_FIELDS = FORM_FIELD_DESCRIPTORS.filter((field) => 'advanced' in field && field.advanced);
 
@@ -141,11 +142,18 @@ export function CodeSourceForm({
       ...(git && {
         extra: (
           <span className="branch-picker-status">
-            <span>{picker.status}</span>
+            <span id={REFS_STATUS_ID}>{picker.status}</span>
             {checks.remote && <RefKindSwitch picker={picker} />}
           </span>
         ),
-        renderInput: (input) => <BranchPicker picker={picker} {...input} />,
+        // Described by the count ("50 of 1,234 branches"), not by the Branches/Tags switch beside it.
+        renderInput: (input) => (
+          <BranchPicker
+            picker={picker}
+            {...input}
+            describedBy={input.describedBy.endsWith('-extra') ? REFS_STATUS_ID : input.describedBy}
+          />
+        ),
       }),
     },
     CodeCommit: git ? { extra: <PinCommit checks={checks} /> } : {},

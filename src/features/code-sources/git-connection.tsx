@@ -11,7 +11,7 @@ export function GitConnection({ checks }: { checks: GitChecks }) {
   return (
     <div className="git-connection">
       <Space wrap size={8} align="center">
-        <Button icon={<ApiOutlined />} onClick={() => void checks.test()} loading={busy} disabled={busy}>
+        <Button icon={<ApiOutlined aria-hidden />} onClick={() => void checks.test()} loading={busy} disabled={busy}>
           {t('git.testConnection')}
         </Button>
         <Typography.Text type="secondary">{t('git.testConnectionHelp')}</Typography.Text>

@@ -39,7 +39,7 @@ export function GitRemoteCheck({ item }: { item: CodeSource }) {
         {t('git.remoteSection')}
       </Typography.Title>
       <Space wrap size={8}>
-        <Button icon={<SyncOutlined />} onClick={() => void run()} loading={check.isPending} disabled={check.isPending}>
+        <Button icon={<SyncOutlined aria-hidden />} onClick={() => void run()} loading={check.isPending} disabled={check.isPending}>
           {t('git.checkNow')}
         </Button>
         <Typography.Text type="secondary">{t('git.checkNowHelp')}</Typography.Text>

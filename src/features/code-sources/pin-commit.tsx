@@ -13,7 +13,13 @@ export function PinCommit({ checks }: { checks: GitChecks }) {
   const [before, after = ''] = t('git.pinned', { branch: pinned?.branch ?? '', time: '\u0000' }).split('\u0000');
   return (
     <span className="pin-commit">
-      <Button size="small" icon={<PushpinOutlined />} onClick={() => void checks.pin()} loading={checks.pinning} disabled={checks.pinning}>
+      <Button
+        size="small"
+        icon={<PushpinOutlined aria-hidden />}
+        onClick={() => void checks.pin()}
+        loading={checks.pinning}
+        disabled={checks.pinning}
+      >
         {t('git.pin')}
       </Button>
       <span role="status">

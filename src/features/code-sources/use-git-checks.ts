@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { UseFormReturn } from 'react-hook-form';
 import type { GitCheckRequestInput } from '@/shared/git-remote.schema';
+import { DEFAULT_BRANCH } from '@/shared/code-source.constants';
 import { isValidCommit } from '@/shared/git';
 import { useCheckGitRemote, type CheckedRemote } from './code-sources.queries';
 import { isCheckableAddress } from './git-address';
@@ -37,6 +38,17 @@ export interface Pinned {
 }
 
 let remoteIds = 0;
+
+/**
+ * The branch and commit a saved code source will name: an empty branch is saved as master (unless a commit is
+ * given, which takes priority), so master is what must exist — not the remote's default branch.
+ */
+function refsToCheck(values: GitValues): { branch?: string; commit?: string } {
+  const commit = values.CodeCommit.trim();
+  const pinned = isValidCommit(commit) ? commit.toLowerCase() : undefined;
+  const branch = values.CodeBranch.trim() || (pinned ? undefined : DEFAULT_BRANCH);
+  return { branch, commit: pinned };
+}
 
 /** The address and the way to sign in, as CheckGitRemote and ListGitRefs take them. */
 function remoteRequest(values: GitValues, context: GitCheckContext): CheckedRemote['request'] {
@@ -104,9 +116,7 @@ export function useGitChecks(
     const valid = await form.trigger([...GIT_FIELDS]);
     if (!valid) return undefined;
     const values = form.getValues();
-    const branch = values.CodeBranch.trim();
-    const commit = values.CodeCommit.trim();
-    const asked = { branch: branch === '' ? undefined : branch, commit: isValidCommit(commit) ? commit.toLowerCase() : undefined };
+    const asked = refsToCheck(values);
     setRunning(kind);
     try {
       const outcome = await ask({ ...remoteRequest(values, context), CodeBranch: asked.branch, CodeCommit: asked.commit }, check, asked);
