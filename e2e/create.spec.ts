@@ -30,7 +30,7 @@ test('create: validation errors, a credential in the URL, a duplicate name, then
 
   // A name that is taken (409) lands on the Name field.
   await form.getByLabel('Name', { exact: true }).fill('shared-public');
-  await form.getByLabel('Git Address').fill('https://github.com/e2e-org/new.git');
+  await form.getByLabel('Git Address').fill('git@github.com:e2e-org/new.git');
   await form.getByLabel('Code Commit').fill('');
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(form.getByText('This name is already used in this workspace')).toBeVisible();

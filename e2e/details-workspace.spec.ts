@@ -35,7 +35,7 @@ test('a details link naming another workspace shows the item in its own workspac
   await page.getByRole('button', { name: 'Create Code Configuration' }).click();
   const form = page.getByRole('form', { name: 'Create Code Configuration' });
   await form.getByLabel('Name', { exact: true }).fill('wrong-link-delete');
-  await form.getByLabel('Git Address').fill('https://github.com/e2e-org/wrong-link.git');
+  await form.getByLabel('Git Address').fill('git@github.com:e2e-org/wrong-link.git');
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(row(page, 'wrong-link-delete')).toBeVisible();
   const ownItem = await detailsPath(page, 'wrong-link-delete');

@@ -8,7 +8,7 @@ test('duplicate: the create form pre-filled, name suffixed, token not copied', a
   await page.getByRole('menuitem', { name: 'Duplicate' }).click();
   const form = page.getByRole('form', { name: 'Create Code Configuration' });
   await expect(form.getByLabel('Name', { exact: true })).toHaveValue('admin-public-copy');
-  await expect(form.getByLabel('Git Address')).toHaveValue('https://github.com/e2e-org/admin.git');
+  await expect(form.getByLabel('Git Address')).toHaveValue('git@github.com:e2e-org/admin.git');
   await expect(form.getByLabel('Code Branch')).toHaveValue('release/1.0');
   await expect(form.getByLabel('Access Token')).toHaveValue('');
   await shot('duplicate-form');

@@ -14,7 +14,11 @@ export type E2EUser = keyof typeof USERS;
 export const MAIN = { id: '3001', name: 'E2E Main' };
 export const PAGING = { id: '3002', name: 'E2E Paging' };
 
-const repo = (name: string) => `https://github.com/e2e-org/${name}.git`;
+/**
+ * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
+ * look up a name outside this machine. The Git journey uses the local Git fixture instead.
+ */
+const repo = (name: string) => `git@github.com:e2e-org/${name}.git`;
 
 /** A fresh database for every run: admin, two developers, a guest, some code sources, one PRIVATE of dev2. */
 export const e2eSeed: SeedInput = {

@@ -13,6 +13,8 @@ const themeConfig = {
   algorithm: theme.defaultAlgorithm,
   token: {
     colorPrimary: '#1668dc',
+    // antd's derived hover blue is about 3.5:1 on white: a hovered default button's text would fail AA.
+    colorPrimaryHover: '#0958d9',
     colorLink: '#1661c9',
     colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
     colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
@@ -26,6 +28,11 @@ const themeConfig = {
     colorWarningText: '#874d00',
     colorErrorText: '#cf1322',
     colorSuccess: '#237804',
+    // The darker status colours above would otherwise tint alert backgrounds a muddy olive and khaki.
+    colorSuccessBg: '#f6ffed',
+    colorSuccessBorder: '#b7eb8f',
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
   },
 };
 

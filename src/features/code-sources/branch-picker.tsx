@@ -122,6 +122,8 @@ export function BranchPicker({ picker, id, value, onChange, onBlur, placeholder,
       value={value}
       options={options}
       onChange={(text: string) => onChange(text ?? '')}
+      // A pick ends the search: opened again, the list is whole.
+      onSelect={() => picker.setSearch('')}
       onBlur={onBlur}
       showSearch={{ onSearch: picker.setSearch, filterOption: false }}
       // The mark is drawn in the list only; the field shows the plain name.

@@ -283,8 +283,10 @@ export function CodeSourceForm({
                   showIcon
                   className="form-inline-alert"
                   title={t('git.credentialsInAddress')}
-                  action={
-                    <Button size="small" onClick={moveCredentials}>
+                  description={
+                    // Pressing it must not first blur the address: the error that blur shows would move the button away
+                    // from under the pointer before the click lands.
+                    <Button size="small" onMouseDown={(event) => event.preventDefault()} onClick={moveCredentials}>
                       {t('git.moveCredentials')}
                     </Button>
                   }
