@@ -206,6 +206,8 @@ export const en = {
   'rule.duplicate_query': 'Given more than once',
   'rule.duplicate_name': 'This name is already used in this workspace',
   'rule.other_host': 'The stored token can only be used with an address on the same host as the saved one',
+  'rule.duplicate_items': 'Lists the same item more than once',
+  'rule.not_eligible_owner': 'Must be a member of the workspace who may create code sources',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -207,4 +207,6 @@ export const zhCN: Record<MessageKey, string> = {
   'rule.duplicate_query': '重复提供',
   'rule.duplicate_name': '此名称在当前工作空间中已被使用',
   'rule.other_host': '已保存的令牌只能用于与原地址相同主机的地址',
+  'rule.duplicate_items': '同一项被列出多次',
+  'rule.not_eligible_owner': '必须是此工作空间中可以创建代码配置的成员',
 };
