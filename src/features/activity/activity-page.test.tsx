@@ -116,7 +116,7 @@ describe('the Activity page against the real server', { timeout: 90_000 }, () =>
     const ids = await seedStory(api);
     const user = renderActivity(`/activity?workspace=${WS}`);
     await showsRows(ids, ADMIN_VIEW);
-    expect(screen.getByText('10 events')).toBeInTheDocument();
+    expect(screen.getByText('10 in total')).toBeInTheDocument();
     expect(screen.queryByText(/You see the events of the code configurations you can see/)).not.toBeInTheDocument();
 
     await choose('Action filter', 'Updated', user);
@@ -197,7 +197,7 @@ describe('the Activity page against the real server', { timeout: 90_000 }, () =>
       Array.from({ length: from - to + 1 }, (_, i) => (from - i === 0 ? '' : `edit ${String(from - i).padStart(2, '0')}`));
     const user = renderActivity(`/activity?workspace=${WS}`);
     await waitFor(() => expect(descriptions()).toEqual(edits(24, 5)), { timeout: 15_000 });
-    expect(screen.getByText('25 events')).toBeInTheDocument();
+    expect(screen.getByText('25 in total')).toBeInTheDocument();
     await user.click(screen.getByTitle('Next Page'));
     await waitFor(() => expect(descriptions()).toEqual(edits(4, 0)), { timeout: 15_000 });
     expect(currentUrl().searchParams.get('page')).toBe('2');
@@ -227,7 +227,7 @@ describe('the Activity page against the real server', { timeout: 90_000 }, () =>
       'Created dev-private (dev1)',
       'Created dev-public (dev1)',
     ]);
-    expect(screen.getByText('4 events')).toBeInTheDocument();
+    expect(screen.getByText('4 in total')).toBeInTheDocument();
     expect(
       screen.getByText(
         'You see the events of the code configurations you can see now (public ones and your own); workspace admins see all activity.',

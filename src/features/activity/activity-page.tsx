@@ -141,7 +141,7 @@ export default function ActivityPage({ workspaceId, workspace, onLeaveWorkspace 
           label={t('activity.tableLabel')}
           loading={events.isPlaceholderData && events.isFetching}
           pageSizeOptions={ACTIVITY_PAGE_SIZES}
-          showTotal={(total) => t('activity.total', { total })}
+          showTotal={(total) => t('list.total', { total })}
           defaultSorting={[]}
           scrollX={1190}
         />
@@ -203,7 +203,7 @@ export default function ActivityPage({ workspaceId, workspace, onLeaveWorkspace 
           </Tooltip>
         </div>
       )}
-      <div className="table-card">{body}</div>
+      <div className="table-card activity-table">{body}</div>
     </>
   );
 }

@@ -256,7 +256,6 @@ export const en = {
   'activity.clearFilters': 'Clear filters',
   'activity.filterBy': 'Show only the activity of {name}',
   'activity.tableLabel': 'Workspace activity',
-  'activity.total': '{total} events',
   'activity.col.time': 'Time',
   'activity.col.action': 'Action',
   'activity.col.codeSource': 'Code configuration',

@@ -256,7 +256,6 @@ export const zhCN: Record<MessageKey, string> = {
   'activity.clearFilters': '清除筛选',
   'activity.filterBy': '只看 {name} 的操作记录',
   'activity.tableLabel': '工作空间操作记录',
-  'activity.total': '共 {total} 条',
   'activity.col.time': '时间',
   'activity.col.action': '操作',
   'activity.col.codeSource': '代码配置',
