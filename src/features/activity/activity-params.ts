@@ -1,5 +1,4 @@
-import { EVENT_ACTIONS, type EventAction } from '@/shared/admin.schema';
-import { limits } from '@/shared/code-source.constants';
+import { EVENT_ACTIONS, limits, type EventAction } from '@/shared/code-source.constants';
 
 /** The activity view the URL holds: reload, back/forward and a pasted link restore exactly this. */
 export interface ActivityParams {
