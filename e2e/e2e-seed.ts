@@ -13,6 +13,8 @@ export type E2EUser = keyof typeof USERS;
 
 export const MAIN = { id: '3001', name: 'E2E Main' };
 export const PAGING = { id: '3002', name: 'E2E Paging' };
+/** Only the activity journey works here, so its history is its own while other journeys run; named to sort last, so no one's default workspace. */
+export const ACTIVITY = { id: '3009', name: 'E2E Team Activity' };
 
 const repo = (name: string) => `https://github.com/e2e-org/${name}.git`;
 
@@ -21,6 +23,7 @@ export const e2eSeed: SeedInput = {
   workspaces: [
     { WorkspaceId: MAIN.id, WorkspaceName: MAIN.name },
     { WorkspaceId: PAGING.id, WorkspaceName: PAGING.name },
+    { WorkspaceId: ACTIVITY.id, WorkspaceName: ACTIVITY.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -33,6 +36,9 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: PAGING.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     // A developer in one workspace and an admin in the other: a details link naming the wrong one must not lend its role.
     { WorkspaceId: PAGING.id, UserId: USERS.dev2.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
   ],
   codeSources: [
     {
@@ -86,6 +92,30 @@ export const e2eSeed: SeedInput = {
       CodeRepo: repo('admin'),
       CodeBranch: 'release/1.0',
       Accessibility: 'PUBLIC',
+    },
+    {
+      UserId: USERS.dev.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-tracked',
+      Description: 'First version',
+      CodeRepo: repo('act-tracked'),
+      CodeRepoUserName: 'dev1',
+      CodeRepoAccessToken: 'act-token-0001',
+      Accessibility: 'PUBLIC',
+    },
+    {
+      UserId: USERS.dev.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-dev1-own',
+      CodeRepo: repo('act-own'),
+      Accessibility: 'PRIVATE',
+    },
+    {
+      UserId: USERS.dev2.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-dev2-secret',
+      CodeRepo: repo('act-secret'),
+      Accessibility: 'PRIVATE',
     },
     ...Array.from({ length: 25 }, (_, i) => ({
       UserId: USERS.admin.UserId,

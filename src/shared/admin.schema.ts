@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits } from './code-source.constants';
+import { EVENT_ACTIONS, limits } from './code-source.constants';
 import { ruleMessages, workspaceIdSchema } from './code-source.schema';
 import { ROLES } from './roles';
 
@@ -8,8 +8,8 @@ import { ROLES } from './roles';
  * code source can be handed to. All extensions to PAI's API.
  */
 
-export const EVENT_ACTIONS = ['Create', 'Update', 'Publish', 'Unpublish', 'Delete', 'TransferOwner'] as const;
-export type EventAction = (typeof EVENT_ACTIONS)[number];
+// Declared with the zod-free constants, so the console's Activity page can list them without loading zod.
+export { EVENT_ACTIONS, type EventAction } from './code-source.constants';
 
 /** How the change was made: a console session, a request signed with an AccessKey, or the seed file at first start. */
 export const EVENT_VIAS = ['Console', 'AccessKey', 'Seed'] as const;

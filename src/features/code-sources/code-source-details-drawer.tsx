@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent } from 'react';
-import { Button, Descriptions, Drawer, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Descriptions, Drawer, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
@@ -11,6 +11,7 @@ import { StatusPanel } from '@/components/status-panel';
 import { LocalTime } from '@/components/local-time';
 import { useCodeSourceActions } from './code-source-actions';
 import { VisibilityTag } from './code-source-columns';
+import { CodeSourceHistory } from './code-source-history';
 import { codeSourceDetailQuery } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
 
@@ -113,7 +114,20 @@ export default function CodeSourceDetailsDrawer({
           <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
         )
       ) : item ? (
-        <DetailsBody item={item} />
+        <Tabs
+          aria-label={t('details.tabs')}
+          defaultActiveKey="details"
+          destroyOnHidden
+          items={[
+            { key: 'details', label: t('details.tabDetails'), children: <DetailsBody item={item} /> },
+            // Rendered (and its history asked for) only while the tab is open.
+            {
+              key: 'history',
+              label: t('details.tabHistory'),
+              children: <CodeSourceHistory workspaceId={workspaceId} id={item.CodeSourceId} />,
+            },
+          ]}
+        />
       ) : null}
     </Drawer>
   );

@@ -68,3 +68,14 @@ export async function publishCodeSource(id: string): Promise<void> {
 export async function unpublishCodeSource(id: string): Promise<void> {
   await callApi('UnpublishCodeSource', { params: { CodeSourceId: id } });
 }
+
+/** GET /api/v1/codesources/{id}/events — one page of its history, newest first. */
+export async function listCodeSourceEvents(
+  id: string,
+  page: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<ApiOutput<'ListCodeSourceEvents'>> {
+  const query = { PageNumber: String(page), PageSize: String(pageSize) };
+  return (await callApi('ListCodeSourceEvents', { params: { CodeSourceId: id }, query, signal })).data;
+}

@@ -1,9 +1,10 @@
-import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CodeSource, CreateCodeSource, UpdateCodeSource } from '@/shared/code-source.schema';
 import {
   createCodeSource,
   deleteCodeSource,
   getCodeSource,
+  listCodeSourceEvents,
   listCodeSources,
   publishCodeSource,
   unpublishCodeSource,
@@ -19,6 +20,8 @@ export const codeSourceKeys = {
   list: (request: ListRequest) => [...codeSourceKeys.lists(request.workspaceId), request] as const,
   details: (workspaceId: string) => [...codeSourceKeys.workspace(workspaceId), 'detail'] as const,
   detail: (workspaceId: string, id: string) => [...codeSourceKeys.details(workspaceId), id] as const,
+  /** Under its detail: whatever refreshes or drops the detail does the same to its history. */
+  events: (workspaceId: string, id: string) => [...codeSourceKeys.detail(workspaceId, id), 'events'] as const,
 };
 
 /** One page of the list; the previous page stays on screen while the next one loads. */
@@ -34,6 +37,18 @@ export const codeSourceDetailQuery = (workspaceId: string, id: string) =>
   queryOptions({
     queryKey: codeSourceKeys.detail(workspaceId, id),
     queryFn: ({ signal }) => getCodeSource(id, signal),
+  });
+
+export const HISTORY_PAGE_SIZE = 20;
+
+/** A code source's history, newest first, a page at a time ("Load more"); asked afresh whenever it is shown. */
+export const codeSourceEventsQuery = (workspaceId: string, id: string) =>
+  infiniteQueryOptions({
+    queryKey: codeSourceKeys.events(workspaceId, id),
+    queryFn: ({ pageParam, signal }) => listCodeSourceEvents(id, pageParam, HISTORY_PAGE_SIZE, signal),
+    initialPageParam: 1,
+    getNextPageParam: (last, pages) => (pages.length * HISTORY_PAGE_SIZE < last.TotalCount ? pages.length + 1 : undefined),
+    staleTime: 0,
   });
 
 function useInvalidateWorkspace(workspaceId: string) {
