@@ -4,7 +4,9 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchResponse, CodeSourceEvent, ListEventsResponse } from '@/shared/admin.schema';
 import { createCodeSourceSchema } from '@/shared/code-source.schema';
+import { CODE_SOURCE_NOT_FOUND } from '@/shared/error-codes';
 import { httpRequest, signInOver, type HttpResult } from '@/testing/http-client';
 import { signRequest } from '@/testing/sign';
 import { startServer, type ServerProcess } from '@/testing/server-process';
@@ -175,6 +177,124 @@ describe('two server processes on one database file', () => {
     const replay = await httpRequest(`${b.url}${signed.url}`, { headers: signed.headers });
     expect(replay.status).toBe(400);
     expect(replay.json().Code).toBe('SignatureNonceUsed');
+  });
+
+  /** Creates `n` PRIVATE code sources as dev through A; their ids in creation order. */
+  async function createMany(prefix: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const res = await httpRequest(`${a.url}${C}`, {
+        method: 'POST',
+        headers: auth,
+        body: { WorkspaceId: WS, DisplayName: `${prefix}-${i}`, CodeRepo: repo },
+      });
+      expect(res.status).toBe(200);
+      ids.push(String(res.json().CodeSourceId));
+    }
+    return ids;
+  }
+
+  /** Every event of the workspace, newest first, as the admin reads them (paging through). */
+  async function allEvents(url: string, admin: Record<string, string>, query = ''): Promise<CodeSourceEvent[]> {
+    const out: CodeSourceEvent[] = [];
+    for (let page = 1; ; page++) {
+      const res = await httpRequest(`${url}/api/v1/workspaces/${WS}/events?PageSize=100&PageNumber=${page}${query}`, { headers: admin });
+      expect(res.status).toBe(200);
+      const body = res.json() as unknown as ListEventsResponse;
+      out.push(...body.Events);
+      if (out.length >= body.TotalCount || body.Events.length === 0) return out;
+    }
+  }
+
+  interface SentBatch {
+    user: string;
+    requestId: string;
+    body: BatchResponse;
+  }
+  async function sendBatch(url: string, headers: Record<string, string>, user: string, action: string, ids: string[]): Promise<SentBatch> {
+    const res = await httpRequest(`${url}${C}/batch`, {
+      method: 'POST',
+      headers,
+      body: { WorkspaceId: WS, Action: action, CodeSourceIds: ids },
+    });
+    expect(res.status, res.body).toBe(200);
+    return { user, requestId: String(res.headers['x-acs-request-id']), body: res.json() as unknown as BatchResponse };
+  }
+
+  it('concurrent batch deletes over overlapping ids on both processes: each id deleted by exactly one batch, with one Delete event', async () => {
+    const admin = await signInOver(b.url, TEST_USERS.admin.UserName, TEST_USERS.admin.Password);
+    const ids = await createMany('batch-delete', 40);
+    // Three batches meet in the middle from different ends and orders; ids 10–29 are in all three.
+    const interleaved = ids.slice(5, 35).sort((x, y) => (x.slice(-3) < y.slice(-3) ? -1 : 1));
+    const batches = await Promise.all([
+      sendBatch(a.url, auth, TEST_USERS.dev.UserId, 'Delete', ids.slice(0, 30)),
+      sendBatch(b.url, admin, TEST_USERS.admin.UserId, 'Delete', ids.slice(10).reverse()),
+      sendBatch(b.url, auth, TEST_USERS.dev.UserId, 'Delete', interleaved),
+    ]);
+    const deletes = (await allEvents(a.url, admin, '&Action=Delete')).filter((e) => ids.includes(e.CodeSourceId));
+    for (const id of ids) {
+      const outcomes = batches.flatMap((batch) => batch.body.Results.filter((r) => r.CodeSourceId === id).map((r) => ({ batch, r })));
+      const winners = outcomes.filter((o) => o.r.Success);
+      expect(winners, id).toHaveLength(1);
+      // The others were told it is gone: AlreadyDeleted, or (deleted between their read and their write) not found.
+      for (const loser of outcomes.filter((o) => !o.r.Success))
+        expect(['AlreadyDeleted', CODE_SOURCE_NOT_FOUND], id).toContain(loser.r.Code);
+      const events = deletes.filter((e) => e.CodeSourceId === id);
+      expect(events, id).toHaveLength(1);
+      const winner = winners[0]?.batch;
+      expect(events[0]).toMatchObject({ BatchId: winner?.body.BatchId, RequestId: winner?.requestId, UserId: winner?.user });
+      expect((await httpRequest(`${b.url}${C}/${id}`, { headers: admin })).status).toBe(404);
+    }
+    expect(deletes).toHaveLength(ids.length);
+    for (const batch of batches) expect(batch.body.SucceededCount + batch.body.FailedCount).toBe(batch.body.Results.length);
+    expect(batches.reduce((sum, batch) => sum + batch.body.SucceededCount, 0)).toBe(ids.length);
+  });
+
+  it('concurrent batches publishing and unpublishing overlapping ids on both processes: the history of each id explains its state', async () => {
+    const admin = await signInOver(b.url, TEST_USERS.admin.UserName, TEST_USERS.admin.Password);
+    const ids = await createMany('batch-publish', 30);
+    const unpublished = ids.slice(10, 25);
+    const batches = await Promise.all([
+      sendBatch(a.url, auth, TEST_USERS.dev.UserId, 'Publish', ids.slice(0, 20)),
+      sendBatch(b.url, admin, TEST_USERS.admin.UserId, 'Publish', ids.slice(5).reverse()),
+      sendBatch(a.url, admin, TEST_USERS.admin.UserId, 'Unpublish', unpublished),
+      sendBatch(b.url, auth, TEST_USERS.dev.UserId, 'Publish', ids.slice(15)),
+    ]);
+    // Every item of every batch succeeds: publishing a PUBLIC one (or unpublishing a PRIVATE one) is a success without a change.
+    for (const batch of batches) expect(batch.body.FailedCount).toBe(0);
+    const events = await allEvents(a.url, admin);
+    const byBatch = new Map(batches.map((batch) => [batch.body.BatchId, batch]));
+    for (const id of ids) {
+      const history = events.filter((e) => e.CodeSourceId === id).reverse(); // oldest first
+      expect(history[0]?.Action, id).toBe('Create');
+      const changes = history.slice(1);
+      // Each is a real change, made by a batch that had this id, and they alternate PRIVATE → PUBLIC → PRIVATE …
+      let state = 'PRIVATE';
+      for (const e of changes) {
+        const batch = byBatch.get(e.BatchId ?? '');
+        expect(
+          batch?.body.Results.some((r) => r.CodeSourceId === id),
+          id,
+        ).toBe(true);
+        expect(e).toMatchObject({ RequestId: batch?.requestId, UserId: batch?.user });
+        const next = state === 'PRIVATE' ? 'PUBLIC' : 'PRIVATE';
+        expect(e.Action, id).toBe(next === 'PUBLIC' ? 'Publish' : 'Unpublish');
+        expect(e.Changes).toEqual([{ Field: 'Accessibility', Before: state, After: next }]);
+        state = next;
+      }
+      // A batch changes an id at most once, and two Publish batches over the same id publish it only once in a row.
+      expect(new Set(changes.map((e) => e.BatchId)).size, id).toBe(changes.length);
+      const got = await httpRequest(`${b.url}${C}/${id}`, { headers: admin });
+      expect(got.json().Accessibility, id).toBe(state);
+      // One version per change, no more: the ETag counts the writes the history shows.
+      expect(got.headers.etag, id).toBe(`"v${history.length}"`);
+      // Only Publish batches had it (all ids are in one or more): one Publish event, however many batches published it.
+      if (!unpublished.includes(id))
+        expect(
+          changes.map((e) => e.Action),
+          id,
+        ).toEqual(['Publish']);
+    }
   });
 
   it('a session is shared by both processes; signing out on one ends it on the other', async () => {
