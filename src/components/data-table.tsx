@@ -160,6 +160,7 @@ export function DataTable<TData extends RowData>({
 
   const selectable = rows.filter((row) => row.getCanSelect());
   const allOnPage = selectable.length > 0 && table.getIsAllPageRowsSelected();
+  const someOnPage = !allOnPage && table.getIsSomePageRowsSelected();
   const rowSelection: TableProps<Row<DataTableFeatures, TData>>['rowSelection'] =
     selectionLabels && table.options.enableRowSelection !== false
       ? {
@@ -171,7 +172,8 @@ export function DataTable<TData extends RowData>({
             <Checkbox
               aria-label={selectionLabels.page}
               checked={allOnPage}
-              indeterminate={!allOnPage && table.getIsSomePageRowsSelected()}
+              indeterminate={someOnPage}
+              aria-checked={someOnPage ? 'mixed' : allOnPage}
               disabled={selectable.length === 0}
               onChange={(event) => table.toggleAllPageRowsSelected(event.target.checked)}
             />

@@ -239,8 +239,6 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             }
           />
         )}
-        {bulk.result && <BulkResultSummary result={bulk.result} onClose={bulk.dismissResult} />}
-        <BulkActionBar selection={selection} onAction={bulk.run} busy={bulk.isRunning} />
         <DataTable
           table={table}
           label={t('list.tableLabel')}
@@ -330,7 +328,12 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           </Space>
         </div>
       )}
-      <div className="table-card">{body}</div>
+      <div className="table-card">
+        {/* Outside the states below: a bulk delete may leave the view empty, and its summary must still show. */}
+        {!notMember && bulk.result && <BulkResultSummary result={bulk.result} onClose={bulk.dismissResult} />}
+        {!notMember && <BulkActionBar selection={selection} onAction={bulk.run} busy={bulk.isRunning} />}
+        {body}
+      </div>
 
       {formTarget && (
         <Suspense fallback={null}>

@@ -68,6 +68,7 @@ export default function TransferOwnerDialog({ item, onClose }: TransferOwnerDial
     return {
       value: member.UserId,
       name: member.UserName,
+      title: member.UserName,
       disabled: reason !== undefined,
       label: (
         <span className="member-option">
