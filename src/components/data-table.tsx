@@ -15,7 +15,7 @@ import {
   type RowSelectionState,
   type SortingState,
 } from '@tanstack/react-table';
-import { useId, type Key, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type Key, type ReactNode } from 'react';
 
 /** How a column looks in antd; TanStack Table keeps the state, antd renders. */
 export interface DataTableColumnMeta {
@@ -169,13 +169,12 @@ export function DataTable<TData extends RowData>({
           fixed: 'left',
           columnWidth: 48,
           columnTitle: (
-            <Checkbox
-              aria-label={selectionLabels.page}
+            <PageCheckbox
+              label={selectionLabels.page}
               checked={allOnPage}
               indeterminate={someOnPage}
-              aria-checked={someOnPage ? 'mixed' : allOnPage}
               disabled={selectable.length === 0}
-              onChange={(event) => table.toggleAllPageRowsSelected(event.target.checked)}
+              onChange={(checked) => table.toggleAllPageRowsSelected(checked)}
             />
           ),
           renderCell: (_checked, row) => <SelectCell row={row} labels={selectionLabels} />,
@@ -205,6 +204,40 @@ export function DataTable<TData extends RowData>({
         placement: ['bottomEnd'],
       }}
     />
+  );
+}
+
+/**
+ * "Select all on this page". antd also renders column titles in a hidden row that measures column widths
+ * (`aria-hidden`); the copy there is disabled, so nothing hidden from assistive technology can take focus.
+ */
+function PageCheckbox({
+  label,
+  checked,
+  indeterminate,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  indeterminate: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const ref = useRef<HTMLSpanElement>(null);
+  const [hiddenCopy, setHiddenCopy] = useState(false);
+  useLayoutEffect(() => setHiddenCopy(ref.current?.closest('[aria-hidden="true"]') != null), []);
+  return (
+    <span ref={ref}>
+      <Checkbox
+        aria-label={label}
+        checked={checked}
+        indeterminate={indeterminate}
+        aria-checked={indeterminate ? 'mixed' : checked}
+        disabled={disabled || hiddenCopy}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+    </span>
   );
 }
 

@@ -1,7 +1,7 @@
-import { Alert, Button, Space, Table, Typography } from 'antd';
+import { Alert, Button, Space, Table } from 'antd';
 import { useState } from 'react';
 import { limits } from '@/shared/code-source.constants';
-import { errorCodes, type ErrorCode } from '@/shared/error-codes';
+import type { ErrorCode } from '@/shared/error-codes';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/lib/i18n/error-text';
@@ -49,7 +49,8 @@ export function batchFailureText(code: string, t: Translate): string {
   if (code === 'AlreadyDeleted') return t('bulk.reason.AlreadyDeleted');
   if (code === '201400002') return t('bulk.reason.NotFound');
   if (code === 'Forbidden.NoPermission') return t('perm.notCreator');
-  const status = code in errorCodes ? errorCodes[code as ErrorCode].status : 400;
+  // (The status only matters for codes without their own text; errorCodes' table stays off the first screen.)
+  const status = code === 'InternalError' || code === 'ServiceUnavailable' ? 500 : 400;
   return errorText(new ApiError(status, { Code: code as ErrorCode }), t);
 }
 
@@ -96,7 +97,7 @@ export function useBulkActions(workspaceId: string, selection: Selection) {
 function ConfirmContent({ text, items, label }: { text: string; items: CodeSource[]; label: string }) {
   return (
     <>
-      <Typography.Paragraph>{text}</Typography.Paragraph>
+      <p>{text}</p>
       <ul className="bulk-names" aria-label={label} tabIndex={0}>
         {items.map((item) => (
           <li key={item.CodeSourceId}>{item.DisplayName}</li>
@@ -121,9 +122,7 @@ export function BulkActionBar({
   const tooMany = selection.count > limits.batchItems ? t('bulk.tooMany', { max: limits.batchItems }) : undefined;
   return (
     <div className="bulk-bar" role="toolbar" aria-label={t('bulk.barLabel')}>
-      <Typography.Text strong aria-live="polite">
-        {t('bulk.selected', { count: selection.count })}
-      </Typography.Text>
+      <strong aria-live="polite">{t('bulk.selected', { count: selection.count })}</strong>
       <Space wrap size={8}>
         <ReasonedButton size="small" reason={tooMany} loading={busy} onClick={() => onAction('Publish')}>
           {t('action.makePublic')}
@@ -138,7 +137,7 @@ export function BulkActionBar({
           {t('bulk.clear')}
         </Button>
       </Space>
-      {tooMany && <Typography.Text type="secondary">{tooMany}</Typography.Text>}
+      {tooMany && <span className="muted">{tooMany}</span>}
     </div>
   );
 }
@@ -158,9 +157,9 @@ export function BulkResultSummary({ result, onClose }: { result: BulkResult; onC
       description={
         failed > 0 ? (
           <>
-            <Typography.Paragraph style={{ marginBottom: 8 }}>
+            <p style={{ margin: '0 0 8px' }}>
               {t('bulk.failedCount', { failed })} {retryable ? t('bulk.stillSelected') : ''}
-            </Typography.Paragraph>
+            </p>
             <Table
               aria-label={t('bulk.failuresLabel')}
               size="small"
