@@ -15,6 +15,11 @@ export const MAIN = { id: '3001', name: 'E2E Main' };
 export const PAGING = { id: '3002', name: 'E2E Paging' };
 /** Only the activity journey works here, so its history is its own while other journeys run; named to sort last, so no one's default workspace. */
 export const ACTIVITY = { id: '3009', name: 'E2E Team Activity' };
+/**
+ * Only the bulk-actions journey changes this workspace (its batches would disturb the others' rows). Its name sorts
+ * after the others', so no user's default (first) workspace changes.
+ */
+export const BULK = { id: '3003', name: 'E2E Selection' };
 
 const repo = (name: string) => `https://github.com/e2e-org/${name}.git`;
 
@@ -24,6 +29,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: MAIN.id, WorkspaceName: MAIN.name },
     { WorkspaceId: PAGING.id, WorkspaceName: PAGING.name },
     { WorkspaceId: ACTIVITY.id, WorkspaceName: ACTIVITY.name },
+    { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -39,6 +45,10 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: ACTIVITY.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
     { WorkspaceId: ACTIVITY.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: ACTIVITY.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: BULK.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
   ],
   codeSources: [
     {
@@ -123,6 +133,24 @@ export const e2eSeed: SeedInput = {
       DisplayName: `page-${String(i + 1).padStart(2, '0')}`,
       CodeRepo: repo(`page-${i + 1}`),
       Accessibility: 'PUBLIC' as const,
+    })),
+    ...(
+      [
+        ['bulk-dev1-a', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-b', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-c', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-private', USERS.dev.UserId, 'PRIVATE'],
+        ['bulk-dev2-public', USERS.dev2.UserId, 'PUBLIC'],
+        ['bulk-dev2-private', USERS.dev2.UserId, 'PRIVATE'],
+        ['bulk-handover', USERS.dev2.UserId, 'PRIVATE'],
+        ['bulk-admin-public', USERS.admin.UserId, 'PUBLIC'],
+      ] as const
+    ).map(([name, userId, access]) => ({
+      UserId: userId,
+      WorkspaceId: BULK.id,
+      DisplayName: name,
+      CodeRepo: repo(name),
+      Accessibility: access,
     })),
   ],
 };

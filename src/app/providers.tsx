@@ -24,6 +24,9 @@ const themeConfig = {
     colorError: '#cf1322',
     colorWarning: '#874d00',
     colorWarningText: '#874d00',
+    // Derived from the dark warning colour above, antd's warning background turns muddy brown: antd's own light ones.
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
     colorErrorText: '#cf1322',
     colorSuccess: '#237804',
   },

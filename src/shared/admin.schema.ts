@@ -84,7 +84,7 @@ export type ListEventsResponse = z.output<typeof listEventsResponseSchema>;
 
 export const BATCH_ACTIONS = ['Publish', 'Unpublish', 'Delete'] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
-export const BATCH_MAX = 100;
+export const BATCH_MAX = limits.batchItems;
 
 /** POST /api/v1/codesources/batch */
 export const batchRequestSchema = z.strictObject({

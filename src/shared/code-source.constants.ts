@@ -14,6 +14,8 @@ export const limits = {
   searchText: 128,
   pageSize: 100,
   pageNumber: 1_000_000,
+  /** Code sources in one batch action. */
+  batchItems: 100,
 } as const;
 
 export const DEFAULT_BRANCH = 'master';

@@ -25,6 +25,8 @@ export interface CodeSourceDetailsDrawerProps {
   onOtherWorkspace: (workspaceId: string) => void;
   onEdit: (item: CodeSource) => void;
   onDuplicate: (item: CodeSource) => void;
+  /** "Transfer owner…" (admins). */
+  onTransfer: (item: CodeSource) => void;
 }
 
 /** How a training job refers to this code source (DLC's CodeSource block). */
@@ -43,6 +45,7 @@ export default function CodeSourceDetailsDrawer({
   onOtherWorkspace,
   onEdit,
   onDuplicate,
+  onTransfer,
 }: CodeSourceDetailsDrawerProps) {
   const { t } = useI18n();
   const actions = useCodeSourceActions();
@@ -80,6 +83,7 @@ export default function CodeSourceDetailsDrawer({
             {item.Accessibility === 'PUBLIC' ? t('action.makePrivate') : t('action.makePublic')}
           </Button>
         </Tooltip>
+        {can.transfer.allowed && <Button onClick={() => onTransfer(item)}>{t('action.transferOwner')}</Button>}
         <Tooltip title={reason}>
           <Button danger disabled={!can.manage.allowed} onClick={() => void actions.confirmDelete(item, onClose)}>
             {t('action.delete')}
