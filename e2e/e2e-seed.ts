@@ -13,6 +13,13 @@ export type E2EUser = keyof typeof USERS;
 
 export const MAIN = { id: '3001', name: 'E2E Main' };
 export const PAGING = { id: '3002', name: 'E2E Paging' };
+/** Only the activity journey works here, so its history is its own while other journeys run; named to sort last, so no one's default workspace. */
+export const ACTIVITY = { id: '3009', name: 'E2E Team Activity' };
+/**
+ * Only the bulk-actions journey changes this workspace (its batches would disturb the others' rows). Its name sorts
+ * after the others', so no user's default (first) workspace changes.
+ */
+export const BULK = { id: '3003', name: 'E2E Selection' };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -25,6 +32,8 @@ export const e2eSeed: SeedInput = {
   workspaces: [
     { WorkspaceId: MAIN.id, WorkspaceName: MAIN.name },
     { WorkspaceId: PAGING.id, WorkspaceName: PAGING.name },
+    { WorkspaceId: ACTIVITY.id, WorkspaceName: ACTIVITY.name },
+    { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -37,6 +46,13 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: PAGING.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     // A developer in one workspace and an admin in the other: a details link naming the wrong one must not lend its role.
     { WorkspaceId: PAGING.id, UserId: USERS.dev2.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: ACTIVITY.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: BULK.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: BULK.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
   ],
   codeSources: [
     {
@@ -91,12 +107,54 @@ export const e2eSeed: SeedInput = {
       CodeBranch: 'release/1.0',
       Accessibility: 'PUBLIC',
     },
+    {
+      UserId: USERS.dev.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-tracked',
+      Description: 'First version',
+      CodeRepo: repo('act-tracked'),
+      CodeRepoUserName: 'dev1',
+      CodeRepoAccessToken: 'act-token-0001',
+      Accessibility: 'PUBLIC',
+    },
+    {
+      UserId: USERS.dev.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-dev1-own',
+      CodeRepo: repo('act-own'),
+      Accessibility: 'PRIVATE',
+    },
+    {
+      UserId: USERS.dev2.UserId,
+      WorkspaceId: ACTIVITY.id,
+      DisplayName: 'act-dev2-secret',
+      CodeRepo: repo('act-secret'),
+      Accessibility: 'PRIVATE',
+    },
     ...Array.from({ length: 25 }, (_, i) => ({
       UserId: USERS.admin.UserId,
       WorkspaceId: PAGING.id,
       DisplayName: `page-${String(i + 1).padStart(2, '0')}`,
       CodeRepo: repo(`page-${i + 1}`),
       Accessibility: 'PUBLIC' as const,
+    })),
+    ...(
+      [
+        ['bulk-dev1-a', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-b', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-c', USERS.dev.UserId, 'PUBLIC'],
+        ['bulk-dev1-private', USERS.dev.UserId, 'PRIVATE'],
+        ['bulk-dev2-public', USERS.dev2.UserId, 'PUBLIC'],
+        ['bulk-dev2-private', USERS.dev2.UserId, 'PRIVATE'],
+        ['bulk-handover', USERS.dev2.UserId, 'PRIVATE'],
+        ['bulk-admin-public', USERS.admin.UserId, 'PUBLIC'],
+      ] as const
+    ).map(([name, userId, access]) => ({
+      UserId: userId,
+      WorkspaceId: BULK.id,
+      DisplayName: name,
+      CodeRepo: repo(name),
+      Accessibility: access,
     })),
   ],
 };

@@ -103,21 +103,24 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
     ] as const) {
       for (let i = 0; i < count; i++) {
         const displayName = nameOf(i);
-        const r = repo.create({
-          workspaceId: ws,
-          userId: ADMIN.UserId,
-          displayName,
-          nameFold: foldName(displayName),
-          description: `Training code for ${displayName}`,
-          codeRepo: `https://github.com/example-${TEAMS[i % TEAMS.length]}/${MODELS[(i * 7) % MODELS.length]}.git`,
-          codeBranch: i % 5 === 0 ? '' : i % 3 === 0 ? 'main' : 'master',
-          codeCommit: i % 5 === 0 ? createHash('sha1').update(String(i)).digest('hex') : '',
-          codeRepoUserName: i % 4 === 0 ? 'robot' : '',
-          accessToken: i % 4 === 0 ? `ghp_${i}` : '',
-          mountPath: '/root/code/',
-          accessibility: i % 3 === 0 ? 'PUBLIC' : 'PRIVATE',
-          cloneType: 0,
-        });
+        const r = repo.create(
+          {
+            workspaceId: ws,
+            userId: ADMIN.UserId,
+            displayName,
+            nameFold: foldName(displayName),
+            description: `Training code for ${displayName}`,
+            codeRepo: `https://github.com/example-${TEAMS[i % TEAMS.length]}/${MODELS[(i * 7) % MODELS.length]}.git`,
+            codeBranch: i % 5 === 0 ? '' : i % 3 === 0 ? 'main' : 'master',
+            codeCommit: i % 5 === 0 ? createHash('sha1').update(String(i)).digest('hex') : '',
+            codeRepoUserName: i % 4 === 0 ? 'robot' : '',
+            accessToken: i % 4 === 0 ? `ghp_${i}` : '',
+            mountPath: '/root/code/',
+            accessibility: i % 3 === 0 ? 'PUBLIC' : 'PRIVATE',
+            cloneType: 0,
+          },
+          { action: 'Create', displayName, userId: ADMIN.UserId, userName: ADMIN.UserName, via: 'Seed', requestId: 'bench', changes: [] },
+        );
         if (r !== 'token-mismatch' && ws === WS) ids.push(r.codeSourceId);
       }
     }

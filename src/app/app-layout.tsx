@@ -2,7 +2,7 @@ import { ApiOutlined, CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined }
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Button, Dropdown, Select, Tag } from 'antd';
 import { useEffect } from 'react';
-import { Link, Outlet, useNavigate, useOutletContext, useSearchParams } from 'react-router';
+import { Link, Outlet, useMatch, useNavigate, useOutletContext, useSearchParams } from 'react-router';
 import { apiPaths } from '@/shared/api-paths';
 import { isAdmin, isGuestOnly } from '@/shared/roles';
 import type { SessionInfo } from '@/shared/session.schema';
@@ -85,7 +85,11 @@ export function AppLayout() {
     }
   }, [urlWorkspace, workspaces.data]);
 
-  const switchWorkspace = (id: string) => void navigate(`/code-sources?workspace=${encodeURIComponent(id)}`);
+  const onActivity = useMatch('/activity') !== null;
+  // Switching workspace keeps the section (list or activity) and starts it afresh there.
+  const switchWorkspace = (id: string) =>
+    void navigate(`${onActivity ? '/activity' : '/code-sources'}?workspace=${encodeURIComponent(id)}`);
+  const workspaceQuery = urlWorkspace ? `?workspace=${encodeURIComponent(urlWorkspace)}` : '';
 
   const doSignOut = async () => {
     try {
@@ -124,11 +128,7 @@ export function AppLayout() {
   return (
     <div style={{ minHeight: '100vh', background: '#f0f2f5' }}>
       <header className="app-header">
-        <Link
-          to={urlWorkspace ? `/code-sources?workspace=${encodeURIComponent(urlWorkspace)}` : '/code-sources'}
-          className="product"
-          aria-label={t('app.product')}
-        >
+        <Link to={`/code-sources${workspaceQuery}`} className="product" aria-label={t('app.product')}>
           <CodeOutlined aria-hidden style={{ fontSize: 20, color: '#69b1ff' }} />
           <span className="product-name">{t('app.product')}</span>
         </Link>
@@ -152,6 +152,14 @@ export function AppLayout() {
             ),
           }))}
         />
+        <nav aria-label={t('nav.main')} className="header-nav">
+          <Link to={`/code-sources${workspaceQuery}`} aria-current={onActivity ? undefined : 'page'}>
+            {t('nav.codeConfig')}
+          </Link>
+          <Link to={`/activity${workspaceQuery}`} aria-current={onActivity ? 'page' : undefined}>
+            {t('nav.activity')}
+          </Link>
+        </nav>
         <div className="spacer" />
         <div className="header-controls">
           <LanguageSwitch />
@@ -183,7 +191,16 @@ export function AppLayout() {
         <nav aria-label={t('nav.breadcrumb')}>
           <ol className="breadcrumb">
             <li>{t('nav.aiAssets')}</li>
-            <li aria-current="page">{t('nav.codeConfig')}</li>
+            {onActivity ? (
+              <>
+                <li>
+                  <Link to={`/code-sources${workspaceQuery}`}>{t('nav.codeConfig')}</Link>
+                </li>
+                <li aria-current="page">{t('nav.activity')}</li>
+              </>
+            ) : (
+              <li aria-current="page">{t('nav.codeConfig')}</li>
+            )}
           </ol>
         </nav>
         {content}

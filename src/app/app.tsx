@@ -1,13 +1,27 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { useI18n } from '@/lib/i18n/i18n';
 import { createQueryClient } from '@/lib/query-client';
+import { LoadingRows } from '@/components/loading-rows';
 import { AppLayout } from './app-layout';
 import { CodeSourcesRoute } from './code-sources-route';
 import { Providers } from './providers';
 import { RequireSession } from './require-session';
 import { SignInPage } from './sign-in-page';
 
-/** URL map: the list and its details drawer share a page; the list view lives in the query string. */
+const ActivityRoute = lazy(() => import('./activity-route'));
+
+/** The activity page, loaded when first visited. */
+function LazyActivity() {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<LoadingRows label={t('activity.loading')} />}>
+      <ActivityRoute />
+    </Suspense>
+  );
+}
+
+/** URL map: the list and its details drawer share a page; the list view and the activity's filters live in the query string. */
 export function AppRoutes() {
   return (
     <Routes>
@@ -17,6 +31,7 @@ export function AppRoutes() {
           <Route index element={<Navigate to="/code-sources" replace />} />
           <Route path="code-sources" element={<CodeSourcesRoute />} />
           <Route path="code-sources/:codeSourceId" element={<CodeSourcesRoute />} />
+          <Route path="activity" element={<LazyActivity />} />
           <Route path="*" element={<Navigate to="/code-sources" replace />} />
         </Route>
       </Route>

@@ -26,13 +26,14 @@ const themeConfig = {
     colorError: '#cf1322',
     colorWarning: '#874d00',
     colorWarningText: '#874d00',
+    // Derived from the dark warning colour above, antd's warning background turns muddy brown: antd's own light ones.
+    colorWarningBg: '#fffbe6',
+    colorWarningBorder: '#ffe58f',
     colorErrorText: '#cf1322',
     colorSuccess: '#237804',
     // The darker status colours above would otherwise tint alert backgrounds a muddy olive and khaki.
     colorSuccessBg: '#f6ffed',
     colorSuccessBorder: '#b7eb8f',
-    colorWarningBg: '#fffbe6',
-    colorWarningBorder: '#ffe58f',
   },
 };
 

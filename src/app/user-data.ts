@@ -1,4 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
+import { activityKeys } from '@/features/activity/activity.queries';
 import { codeSourceKeys } from '@/features/code-sources/code-sources.queries';
 import { sessionKeys } from '@/lib/session.api';
 
@@ -7,5 +8,5 @@ import { sessionKeys } from '@/lib/session.api';
  * another's session never sees the previous user's workspaces or code sources, even for a moment.
  */
 export function forgetUserData(queryClient: QueryClient): void {
-  for (const queryKey of [codeSourceKeys.all, sessionKeys.all]) queryClient.removeQueries({ queryKey });
+  for (const queryKey of [codeSourceKeys.all, activityKeys.all, sessionKeys.all]) queryClient.removeQueries({ queryKey });
 }

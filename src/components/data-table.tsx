@@ -1,8 +1,9 @@
-import { Table, type TableProps } from 'antd';
+import { Checkbox, Table, Tooltip, type TableProps } from 'antd';
 import type { SorterResult } from 'antd/es/table/interface';
 import {
   createColumnHelper,
   rowPaginationFeature,
+  rowSelectionFeature,
   rowSortingFeature,
   tableFeatures,
   useTable,
@@ -11,9 +12,10 @@ import {
   type ReactTable,
   type Row,
   type RowData,
+  type RowSelectionState,
   type SortingState,
 } from '@tanstack/react-table';
-import type { Key, ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type Key, type ReactNode } from 'react';
 
 /** How a column looks in antd; TanStack Table keeps the state, antd renders. */
 export interface DataTableColumnMeta {
@@ -22,10 +24,11 @@ export interface DataTableColumnMeta {
   align?: 'left' | 'right' | 'center';
 }
 
-/** Server-side sorting and paging: the features every data table of the console registers. */
+/** Server-side sorting and paging, and row selection: the features every data table of the console registers. */
 export const dataTableFeatures = tableFeatures({
   rowSortingFeature,
   rowPaginationFeature,
+  rowSelectionFeature,
   columnMeta: {} as DataTableColumnMeta,
 });
 export type DataTableFeatures = typeof dataTableFeatures;
@@ -41,17 +44,31 @@ export interface ServerTableOptions<TData extends RowData> {
   pagination: PaginationState;
   onPaginationChange: (pagination: PaginationState) => void;
   rowCount: number;
+  /**
+   * Row selection, kept by the caller (by row id, so it can span pages); absent, rows are not selectable.
+   * `canSelect` decides per row.
+   */
+  selection?: {
+    state: RowSelectionState;
+    onChange: (selection: RowSelectionState) => void;
+    canSelect: (row: TData) => boolean;
+  };
 }
+
+const NO_SELECTION: RowSelectionState = {};
 
 /** A table whose sorting and paging live elsewhere (the URL) and whose rows come from the server already sorted. */
 export function useServerTable<TData extends RowData>(options: ServerTableOptions<TData>): ReactTable<DataTableFeatures, TData> {
-  const { sorting, pagination, onSortingChange, onPaginationChange } = options;
+  const { sorting, pagination, onSortingChange, onPaginationChange, selection } = options;
+  const rowSelection = selection?.state ?? NO_SELECTION;
   return useTable({
     features: dataTableFeatures,
     data: options.data,
     columns: options.columns,
     getRowId: options.getRowId,
-    state: { sorting, pagination },
+    state: { sorting, pagination, rowSelection },
+    enableRowSelection: selection ? (row) => selection.canSelect(row.original) : false,
+    onRowSelectionChange: (updater) => selection?.onChange(typeof updater === 'function' ? updater(rowSelection) : updater),
     manualSorting: true,
     manualPagination: true,
     enableSortingRemoval: false,
@@ -74,6 +91,13 @@ export interface DataTableProps<TData extends RowData> {
   rowClassName?: (row: TData) => string;
   locale?: TableProps['locale'];
   scrollX?: number;
+  /** With row selection (see `useServerTable`): a checkbox column; what each checkbox is called, and why a row cannot be selected. */
+  selectionLabels?: {
+    /** The header checkbox: every selectable row of this page. */
+    page: string;
+    row: (row: TData) => string;
+    notSelectable: (row: TData) => string | undefined;
+  };
 }
 
 /** The one place that renders a TanStack table: antd's Table draws headers, cells, sort arrows and the pager. */
@@ -87,6 +111,7 @@ export function DataTable<TData extends RowData>({
   rowClassName,
   locale,
   scrollX,
+  selectionLabels,
 }: DataTableProps<TData>) {
   const rows = table.getRowModel().rows;
   const { pagination } = table.state;
@@ -133,10 +158,34 @@ export function DataTable<TData extends RowData>({
     }
   };
 
+  const selectable = rows.filter((row) => row.getCanSelect());
+  const allOnPage = selectable.length > 0 && table.getIsAllPageRowsSelected();
+  const someOnPage = !allOnPage && table.getIsSomePageRowsSelected();
+  const rowSelection: TableProps<Row<DataTableFeatures, TData>>['rowSelection'] =
+    selectionLabels && table.options.enableRowSelection !== false
+      ? {
+          selectedRowKeys: table.getSelectedRowIds(),
+          preserveSelectedRowKeys: true,
+          fixed: 'left',
+          columnWidth: 48,
+          columnTitle: (
+            <PageCheckbox
+              label={selectionLabels.page}
+              checked={allOnPage}
+              indeterminate={someOnPage}
+              disabled={selectable.length === 0}
+              onChange={(checked) => table.toggleAllPageRowsSelected(checked)}
+            />
+          ),
+          renderCell: (_checked, row) => <SelectCell row={row} labels={selectionLabels} />,
+        }
+      : undefined;
+
   return (
     <Table<Row<DataTableFeatures, TData>>
       aria-label={label}
       columns={columns}
+      rowSelection={rowSelection}
       dataSource={rows}
       rowKey={(row: Row<DataTableFeatures, TData>): Key => row.id}
       loading={loading}
@@ -155,5 +204,75 @@ export function DataTable<TData extends RowData>({
         placement: ['bottomEnd'],
       }}
     />
+  );
+}
+
+/**
+ * "Select all on this page". antd also renders column titles in a hidden row that measures column widths
+ * (`aria-hidden`); the copy there is disabled, so nothing hidden from assistive technology can take focus.
+ */
+function PageCheckbox({
+  label,
+  checked,
+  indeterminate,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  checked: boolean;
+  indeterminate: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+}) {
+  const ref = useRef<HTMLSpanElement>(null);
+  const [hiddenCopy, setHiddenCopy] = useState(false);
+  useLayoutEffect(() => setHiddenCopy(ref.current?.closest('[aria-hidden="true"]') != null), []);
+  return (
+    <span ref={ref}>
+      <Checkbox
+        aria-label={label}
+        checked={checked}
+        indeterminate={indeterminate}
+        aria-checked={indeterminate ? 'mixed' : checked}
+        disabled={disabled || hiddenCopy}
+        onChange={(event) => onChange(event.target.checked)}
+      />
+    </span>
+  );
+}
+
+/**
+ * A row's checkbox. One that cannot be selected says why: on hover, and as its description for screen readers
+ * (a disabled checkbox cannot take focus, so the reason is also in the accessible description).
+ */
+function SelectCell<TData extends RowData>({
+  row,
+  labels,
+}: {
+  row: Row<DataTableFeatures, TData>;
+  labels: NonNullable<DataTableProps<TData>['selectionLabels']>;
+}) {
+  const reasonId = useId();
+  const canSelect = row.getCanSelect();
+  const box = (
+    <Checkbox
+      aria-label={labels.row(row.original)}
+      checked={row.getIsSelected()}
+      disabled={!canSelect}
+      aria-describedby={canSelect ? undefined : reasonId}
+      onChange={row.getToggleSelectedHandler()}
+    />
+  );
+  if (canSelect) return box;
+  const reason = labels.notSelectable(row.original);
+  return (
+    <Tooltip title={reason}>
+      <span className="select-cell-disabled">
+        {box}
+        <span id={reasonId} hidden>
+          {reason}
+        </span>
+      </span>
+    </Tooltip>
   );
 }

@@ -1,3 +1,4 @@
+import type { EventVia } from '@/shared/admin.schema';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { getCookie } from 'hono/cookie';
 import type { MiddlewareHandler } from 'hono';
@@ -15,6 +16,11 @@ export const SESSION_COOKIE = 'cc_session';
 export interface Caller {
   userId: string;
   userName: string;
+  /** How the request came, for the change history. */
+  via: EventVia;
+  accessKeyId?: string | undefined;
+  /** The request's id, recorded with every change it makes. */
+  requestId: string;
 }
 
 export interface Sessions {
@@ -137,7 +143,13 @@ export function authenticate(deps: {
       }
       const user = identity.findUserById(key.userId);
       if (!user) throw new AppError('InvalidAccessKeyId.NotFound', 'The AccessKeyId does not exist');
-      c.set('caller', { userId: user.userId, userName: user.userName });
+      c.set('caller', {
+        userId: user.userId,
+        userName: user.userName,
+        via: 'AccessKey',
+        accessKeyId: auth.accessKeyId,
+        requestId: c.get('requestId'),
+      });
       return next();
     }
     const sessionId = getCookie(c, SESSION_COOKIE);
@@ -146,7 +158,7 @@ export function authenticate(deps: {
       const userId = identity.useSession(mac, clock(), sessionIdleMs);
       const user = userId === undefined ? undefined : identity.findUserById(userId);
       if (user) {
-        c.set('caller', { userId: user.userId, userName: user.userName });
+        c.set('caller', { userId: user.userId, userName: user.userName, via: 'Console', requestId: c.get('requestId') });
         c.set('sessionMac', mac);
         if (!SAFE_METHODS.has(c.req.method)) checkCsrf(c, isSignIn(c) ? undefined : sessions.csrfTokenOf(mac));
       }

@@ -1,6 +1,7 @@
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Accessibility, Order, SortBy } from '@/shared/code-source.schema';
+import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shared/admin.schema';
 import type { Keyring } from './crypto';
 import { isUniqueViolation, writeTransaction, type Db } from './db';
 
@@ -54,6 +55,70 @@ export interface ListFilter {
   limit: number;
   offset: number;
 }
+
+/** What the service records with a change; the repository adds the ids, the workspace and the time. */
+export interface EventInput {
+  action: EventAction;
+  displayName: string;
+  userId: string;
+  userName: string;
+  via: EventVia;
+  accessKeyId?: string | undefined;
+  requestId: string;
+  batchId?: string | undefined;
+  changes: EventChange[];
+}
+
+export type EventVisibility = Visibility;
+export interface EventFilter {
+  workspaceId: string;
+  visibility: EventVisibility;
+  action?: EventAction | undefined;
+  userId?: string | undefined;
+  codeSourceId?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+interface EventRow {
+  event_id: string;
+  workspace_id: string;
+  code_source_id: string;
+  action: EventAction;
+  display_name: string;
+  user_id: string;
+  user_name: string;
+  via: EventVia;
+  access_key_id: string | null;
+  request_id: string;
+  batch_id: string | null;
+  changes: string;
+  created_at: string;
+  code_source_exists: number;
+}
+
+function toEvent(r: EventRow): CodeSourceEvent {
+  return {
+    EventId: r.event_id,
+    WorkspaceId: r.workspace_id,
+    CodeSourceId: r.code_source_id,
+    Action: r.action,
+    DisplayName: r.display_name,
+    UserId: r.user_id,
+    UserName: r.user_name,
+    Via: r.via,
+    ...(r.access_key_id === null ? {} : { AccessKeyId: r.access_key_id }),
+    RequestId: r.request_id,
+    ...(r.batch_id === null ? {} : { BatchId: r.batch_id }),
+    GmtCreateTime: r.created_at,
+    Changes: JSON.parse(r.changes) as EventChange[],
+    CodeSourceExists: r.code_source_exists === 1,
+  };
+}
+
+const EVENT_COLUMNS = `e.event_id, e.workspace_id, e.code_source_id, e.action, e.display_name, e.user_id, e.user_name, e.via,
+  e.access_key_id, e.request_id, e.batch_id, e.changes, e.created_at,
+  EXISTS (SELECT 1 FROM code_sources x WHERE x.code_source_id = e.code_source_id) AS code_source_exists`;
 
 export class DuplicateNameError extends Error {}
 /** The row changed (or vanished) since the version the caller read. */
@@ -156,6 +221,42 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
     'INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES (?, ?, ?, ?, ?)',
   );
   const purgeTokens = db.prepare('DELETE FROM client_tokens WHERE created_at < ?');
+  const insertEvent = db.prepare(`
+    INSERT INTO code_source_events (event_id, workspace_id, code_source_id, action, display_name, user_id, user_name, via,
+      access_key_id, request_id, batch_id, changes, created_at)
+    VALUES (@eventId, @workspaceId, @codeSourceId, @action, @displayName, @userId, @userName, @via, @accessKeyId,
+      @requestId, @batchId, @changes, @createdAt)`);
+  const setOwner = db.prepare(
+    'UPDATE code_sources SET user_id = ?, gmt_modify_time = ?, version = version + 1 WHERE code_source_id = ? AND version = ?',
+  );
+  const eventsOfItem = db.prepare<[string, number, number], EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM code_source_events e WHERE e.code_source_id = ? ORDER BY e.seq DESC LIMIT ? OFFSET ?`,
+  );
+  const countEventsOfItem = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM code_source_events WHERE code_source_id = ?');
+  const lastEventOf = db.prepare<[string], EventRow>(
+    `SELECT ${EVENT_COLUMNS} FROM code_source_events e WHERE e.code_source_id = ? ORDER BY e.seq DESC LIMIT 1`,
+  );
+  const countsByVisibility = db.prepare<[string], { accessibility: Accessibility; user_id: string; n: number }>(
+    'SELECT accessibility, user_id, n FROM code_source_counts WHERE workspace_id = ? AND n > 0',
+  );
+
+  /** Records `event` for the code source; called only inside the write transaction of the change itself. */
+  const recordEvent = (codeSourceId: string, workspaceId: string, event: EventInput, at: string) =>
+    insertEvent.run({
+      eventId: randomUUID(),
+      workspaceId,
+      codeSourceId,
+      action: event.action,
+      displayName: event.displayName,
+      userId: event.userId,
+      userName: event.userName,
+      via: event.via,
+      accessKeyId: event.accessKeyId ?? null,
+      requestId: event.requestId,
+      batchId: event.batchId ?? null,
+      changes: JSON.stringify(event.changes),
+      createdAt: at,
+    });
 
   const seal = (codeSourceId: string, token: string) => (token === '' ? null : keyring.seal(token, tokenBinding(codeSourceId)));
   /** Strictly increasing per process, so two writes in one millisecond still order by modify time. */
@@ -270,6 +371,7 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
      */
     create(
       input: CodeSourceFields & { workspaceId: string; userId: string },
+      event: EventInput,
       clientToken?: { token: string; bodyMac: string },
     ): { codeSourceId: string; created: boolean } | 'token-mismatch' {
       return writeTransaction(db, () => {
@@ -289,6 +391,7 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
           throw error;
         }
         if (clientToken) saveToken.run(input.userId, clientToken.token, clientToken.bodyMac, codeSourceId, Date.parse(current));
+        recordEvent(codeSourceId, input.workspaceId, event, current);
         return { codeSourceId, created: true };
       });
     },
@@ -301,13 +404,15 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
       codeSourceId: string,
       version: number,
       fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined },
+      event: EventInput,
     ): CodeSourceRecord {
       return writeTransaction(db, () => {
         const keepToken = fields.accessToken === undefined ? 1 : 0;
         const sealed = fields.accessToken === undefined ? null : seal(codeSourceId, fields.accessToken);
         let changes: number;
+        const at = now();
         try {
-          changes = update.run({ ...fields, codeSourceId, version, sealed, keepToken, now: now() }).changes;
+          changes = update.run({ ...fields, codeSourceId, version, sealed, keepToken, now: at }).changes;
         } catch (error) {
           if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
           throw error;
@@ -315,13 +420,103 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
         if (changes !== 1) throw new VersionConflictError();
         const row = byId.get(codeSourceId);
         if (!row) throw new VersionConflictError();
+        recordEvent(codeSourceId, row.workspace_id, event, at);
         return toRecord(row);
       });
     },
 
-    delete(codeSourceId: string, version: number): void {
-      const changes = writeTransaction(db, () => remove.run(codeSourceId, version).changes);
-      if (changes !== 1) throw new VersionConflictError();
+    /** Hands the row at `version` to another user. Throws VersionConflictError when it is no longer at that version. */
+    transferOwner(codeSourceId: string, version: number, userId: string, event: EventInput): CodeSourceRecord {
+      return writeTransaction(db, () => {
+        const at = now();
+        if (setOwner.run(userId, at, codeSourceId, version).changes !== 1) throw new VersionConflictError();
+        const row = byId.get(codeSourceId);
+        if (!row) throw new VersionConflictError();
+        recordEvent(codeSourceId, row.workspace_id, event, at);
+        return toRecord(row);
+      });
+    },
+
+    delete(codeSourceId: string, version: number, workspaceId: string, event: EventInput): void {
+      writeTransaction(db, () => {
+        if (remove.run(codeSourceId, version).changes !== 1) throw new VersionConflictError();
+        recordEvent(codeSourceId, workspaceId, event, now());
+      });
+    },
+
+    /** The history of one code source, newest first. */
+    eventsOf(codeSourceId: string, limit: number, offset: number): { items: CodeSourceEvent[]; total: number } {
+      return db
+        .transaction(() => ({
+          total: countEventsOfItem.get(codeSourceId)?.n ?? 0,
+          items: eventsOfItem.all(codeSourceId, limit, offset).map(toEvent),
+        }))
+        .deferred();
+    },
+
+    /** The newest event of a code source (a deleted one's says who could see it last). */
+    lastEventOf(codeSourceId: string): CodeSourceEvent | undefined {
+      const row = lastEventOf.get(codeSourceId);
+      return row && toEvent(row);
+    },
+
+    /**
+     * A workspace's activity, newest first. `all` (admins) reads the events alone, deleted code sources included;
+     * otherwise only events of code sources that exist and are visible now.
+     */
+    workspaceEvents(f: EventFilter): { items: CodeSourceEvent[]; total: number } {
+      const clauses = ['e.workspace_id = ?'];
+      const params: unknown[] = [f.workspaceId];
+      let join = '';
+      if (f.visibility.kind !== 'all') {
+        join = 'JOIN code_sources cs ON cs.code_source_id = e.code_source_id';
+        if (f.visibility.kind === 'public') clauses.push(`cs.accessibility = 'PUBLIC'`);
+        else {
+          clauses.push(`(cs.accessibility = 'PUBLIC' OR cs.user_id = ?)`);
+          params.push(f.visibility.userId);
+        }
+      }
+      if (f.action) {
+        clauses.push('e.action = ?');
+        params.push(f.action);
+      }
+      if (f.userId !== undefined) {
+        clauses.push('e.user_id = ?');
+        params.push(f.userId);
+      }
+      if (f.codeSourceId !== undefined) {
+        clauses.push('e.code_source_id = ?');
+        params.push(f.codeSourceId);
+      }
+      const where = clauses.join(' AND ');
+      return db
+        .transaction(() => ({
+          total: (prepared(`SELECT count(*) AS n FROM code_source_events e ${join} WHERE ${where}`).get(...params) as { n: number }).n,
+          items: (
+            prepared(`SELECT ${EVENT_COLUMNS} FROM code_source_events e ${join} WHERE ${where} ORDER BY e.seq DESC LIMIT ? OFFSET ?`).all(
+              ...params,
+              f.limit,
+              f.offset,
+            ) as EventRow[]
+          ).map(toEvent),
+        }))
+        .deferred();
+    },
+
+    /** PUBLIC and PRIVATE code sources of a workspace that `visibility` lets one see, from the kept counts. */
+    countsByVisibility(workspaceId: string, visibility: Visibility): { publicCount: number; privateCount: number } {
+      let publicCount = 0;
+      let privateCount = 0;
+      for (const r of countsByVisibility.all(workspaceId)) {
+        const visible =
+          visibility.kind === 'all' ||
+          r.accessibility === 'PUBLIC' ||
+          (visibility.kind === 'public-or-own' && r.user_id === visibility.userId);
+        if (!visible) continue;
+        if (r.accessibility === 'PUBLIC') publicCount += r.n;
+        else privateCount += r.n;
+      }
+      return { publicCount, privateCount };
     },
 
     /** The plaintext token, for the job runtime that clones the repository; no route calls this. */

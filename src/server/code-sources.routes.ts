@@ -82,5 +82,52 @@ export function codeSourcesRoutes(service: CodeSourcesService) {
     return c.json(written(c, service.setAccessibility(id, 'PRIVATE', c.req.valid('header')['if-match'], caller), id), 200);
   });
 
+  app.openapi(tableRoute(routes.TransferCodeSourceOwner), (c) => {
+    const caller = requireCaller(c);
+    const id = c.req.valid('param').CodeSourceId;
+    return c.json(written(c, service.transferOwner(id, c.req.valid('json').UserId, c.req.valid('header')['if-match'], caller), id), 200);
+  });
+
+  app.openapi(tableRoute(routes.BatchCodeSources), (c) => {
+    const caller = requireCaller(c);
+    const { results, batchId } = service.batch(c.req.valid('json'), caller);
+    const succeeded = results.filter((r) => r.Success).length;
+    return c.json(
+      {
+        Results: results,
+        SucceededCount: succeeded,
+        FailedCount: results.length - succeeded,
+        BatchId: batchId,
+        RequestId: c.get('requestId'),
+      },
+      200,
+    );
+  });
+
+  app.openapi(tableRoute(routes.ListCodeSourceEvents), (c) => {
+    const caller = requireCaller(c);
+    const { PageNumber, PageSize } = c.req.valid('query');
+    const { items, total } = service.events(c.req.valid('param').CodeSourceId, PageNumber, PageSize, caller);
+    return c.json({ Events: items, TotalCount: total, RequestId: c.get('requestId') }, 200);
+  });
+
+  app.openapi(tableRoute(routes.ListWorkspaceEvents), (c) => {
+    const caller = requireCaller(c);
+    const { items, total } = service.workspaceEvents(c.req.valid('param').WorkspaceId, c.req.valid('query'), caller);
+    return c.json({ Events: items, TotalCount: total, RequestId: c.get('requestId') }, 200);
+  });
+
+  app.openapi(tableRoute(routes.ListWorkspaceMembers), (c) => {
+    const caller = requireCaller(c);
+    const members = service.members(c.req.valid('param').WorkspaceId, caller);
+    return c.json({ Members: members, TotalCount: members.length, RequestId: c.get('requestId') }, 200);
+  });
+
+  app.openapi(tableRoute(routes.GetCodeSourceCounts), (c) => {
+    const caller = requireCaller(c);
+    const { publicCount, privateCount } = service.counts(c.req.valid('param').WorkspaceId, caller);
+    return c.json({ PublicCount: publicCount, PrivateCount: privateCount, RequestId: c.get('requestId') }, 200);
+  });
+
   return app;
 }

@@ -8,6 +8,17 @@ import {
   type UpdateCodeSource,
 } from '@/shared/code-source.schema';
 import { isAdmin, isGuestOnly, canCreate } from '@/shared/roles';
+import type {
+  BatchAction,
+  BatchItemResult,
+  BatchRequest,
+  CodeSourceEvent,
+  EventAction,
+  EventChange,
+  ListWorkspaceEventsQuery,
+  WorkspaceMember,
+} from '@/shared/admin.schema';
+import { randomUUID } from 'node:crypto';
 import { foldName } from '@/shared/text';
 import type { Caller } from './auth';
 import type { Keyring } from './crypto';
@@ -19,8 +30,45 @@ import {
   type CodeSourceFields,
   type CodeSourceRecord,
   type CodeSourcesRepository,
+  type EventInput,
   type Visibility,
 } from './code-sources.repository';
+
+/** Internal field → API field, in the order the history shows them. */
+const RECORDED_FIELDS = {
+  displayName: 'DisplayName',
+  description: 'Description',
+  codeRepo: 'CodeRepo',
+  codeBranch: 'CodeBranch',
+  codeCommit: 'CodeCommit',
+  codeRepoUserName: 'CodeRepoUserName',
+  mountPath: 'MountPath',
+  accessibility: 'Accessibility',
+  cloneType: 'CloneType',
+} as const;
+type RecordedFields = { [K in keyof typeof RECORDED_FIELDS]: string | number };
+
+/** Field changes between two states; `null` for a side that does not exist (Create, Delete). Empty values are left out there. */
+export function fieldChanges(before: RecordedFields | null, after: RecordedFields | null): EventChange[] {
+  const changes: EventChange[] = [];
+  for (const [key, field] of Object.entries(RECORDED_FIELDS) as [keyof RecordedFields, string][]) {
+    const b = before ? before[key] : null;
+    const a = after ? after[key] : null;
+    if (b === a) continue;
+    if ((b === null && a === '') || (a === null && b === '')) continue;
+    changes.push({ Field: field, Before: b, After: a });
+  }
+  return changes;
+}
+
+/** The token is recorded only as what happened to it: never its value, never a hash of it. */
+function tokenChange(before: string | undefined, after: string | undefined): EventChange[] {
+  if (after === undefined) return [];
+  const had = before !== undefined && before !== '';
+  if (!had && after === '') return [];
+  const what = !had ? 'set' : after === '' ? 'removed' : before === after ? null : 'changed';
+  return what ? [{ Field: 'CodeRepoAccessToken', Before: null, After: what }] : [];
+}
 
 /** The strong ETag of a row's current version. */
 export const etagOf = (record: CodeSourceRecord) => `"v${record.version}"`;
@@ -107,6 +155,20 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
     };
   }
 
+  function eventOf(action: EventAction, displayName: string, caller: Caller, changes: EventChange[], batchId?: string): EventInput {
+    return {
+      action,
+      displayName,
+      userId: caller.userId,
+      userName: caller.userName,
+      via: caller.via,
+      accessKeyId: caller.accessKeyId,
+      requestId: caller.requestId,
+      batchId,
+      changes,
+    };
+  }
+
   /**
    * Applies a change at the version read. With If-Match, a stale version is a 412; without it (PAI's behaviour),
    * the change is re-applied to the newest version: last writer wins, and nothing is half-written.
@@ -118,7 +180,8 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
     change: (
       record: CodeSourceRecord,
       m: Membership,
-    ) => { fields: Omit<CodeSourceFields, 'accessToken'>; accessToken: string | undefined } | null,
+    ) => { fields: Omit<CodeSourceFields, 'accessToken'>; accessToken: string | undefined; action: EventAction } | null,
+    batchId?: string,
   ): CodeSourceRecord {
     for (let attempt = 0; ; attempt++) {
       const { record, membership } = loadVisible(codeSourceId, caller);
@@ -126,8 +189,19 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       const next = change(record, membership);
       if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
       if (!next) return record;
+      const changes = [
+        ...fieldChanges(fieldsOf(record), next.fields),
+        ...tokenChange(next.accessToken === undefined ? undefined : codeSources.readAccessToken(codeSourceId), next.accessToken),
+      ];
+      // Nothing would change: no write, no new version, no event.
+      if (changes.length === 0) return record;
       try {
-        return codeSources.update(codeSourceId, record.version, { ...next.fields, accessToken: next.accessToken });
+        return codeSources.update(
+          codeSourceId,
+          record.version,
+          { ...next.fields, accessToken: next.accessToken },
+          eventOf(next.action, next.fields.displayName, caller, changes, batchId),
+        );
       } catch (error) {
         if (error instanceof DuplicateNameError) throw duplicateName();
         if (!(error instanceof VersionConflictError)) throw error;
@@ -144,11 +218,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
 
     list(query: ListCodeSourcesQuery, caller: Caller) {
       const m = requireMember(query.WorkspaceId, caller);
-      const visibility: Visibility = isAdmin(m.roles)
-        ? { kind: 'all' }
-        : isGuestOnly(m.roles)
-          ? { kind: 'public' }
-          : { kind: 'public-or-own', userId: caller.userId };
+      const visibility = visibilityOf(m, caller);
       return codeSources.list({
         workspaceId: query.WorkspaceId,
         visibility,
@@ -187,7 +257,12 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         : undefined;
       let result;
       try {
-        result = codeSources.create({ ...fields, workspaceId: input.WorkspaceId, userId: caller.userId }, clientToken);
+        const changes = [...fieldChanges(null, fields), ...tokenChange(undefined, fields.accessToken)];
+        result = codeSources.create(
+          { ...fields, workspaceId: input.WorkspaceId, userId: caller.userId },
+          eventOf('Create', fields.displayName, caller, changes),
+          clientToken,
+        );
       } catch (error) {
         if (error instanceof DuplicateNameError) throw duplicateName();
         throw error;
@@ -216,25 +291,52 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         if (patch.CodeRepoUserName !== undefined) f.codeRepoUserName = patch.CodeRepoUserName;
         if (patch.MountPath !== undefined) f.mountPath = patch.MountPath || DEFAULT_MOUNT_PATH;
         if (patch.CloneType !== undefined) f.cloneType = patch.CloneType;
-        return { fields: f, accessToken: patch.CodeRepoAccessToken };
+        return { fields: f, accessToken: patch.CodeRepoAccessToken, action: 'Update' };
       });
     },
 
-    setAccessibility(codeSourceId: string, accessibility: Accessibility, ifMatch: string | undefined, caller: Caller): CodeSourceRecord {
-      return writeWithRetry(codeSourceId, caller, ifMatch, (record, m) => {
-        requireManage(record, m, caller, accessibility === 'PUBLIC' ? 'publish' : 'make private');
-        if (record.accessibility === accessibility) return null;
-        return { fields: { ...fieldsOf(record), accessibility }, accessToken: undefined };
-      });
+    setAccessibility(
+      codeSourceId: string,
+      accessibility: Accessibility,
+      ifMatch: string | undefined,
+      caller: Caller,
+      batchId?: string,
+    ): CodeSourceRecord {
+      return writeWithRetry(
+        codeSourceId,
+        caller,
+        ifMatch,
+        (record, m) => {
+          requireManage(record, m, caller, accessibility === 'PUBLIC' ? 'publish' : 'make private');
+          if (record.accessibility === accessibility) return null;
+          return {
+            fields: { ...fieldsOf(record), accessibility },
+            accessToken: undefined,
+            action: accessibility === 'PUBLIC' ? 'Publish' : 'Unpublish',
+          };
+        },
+        batchId,
+      );
     },
 
-    delete(codeSourceId: string, ifMatch: string | undefined, caller: Caller): void {
+    delete(codeSourceId: string, ifMatch: string | undefined, caller: Caller, batchId?: string): void {
       for (let attempt = 0; ; attempt++) {
         const { record, membership } = loadVisible(codeSourceId, caller);
         requireManage(record, membership, caller, 'delete');
         if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
         try {
-          codeSources.delete(codeSourceId, record.version);
+          const changes: EventChange[] = [
+            ...fieldChanges(fieldsOf(record), null),
+            ...(record.hasAccessToken ? tokenChange('x', '') : []),
+            // Who owned it: a deleted code source's history says who could see it last.
+            { Field: 'UserId', Before: record.userId, After: null },
+          ];
+          codeSources.delete(
+            codeSourceId,
+            record.version,
+            record.workspaceId,
+            eventOf('Delete', record.displayName, caller, changes, batchId),
+          );
           return;
         } catch (error) {
           if (!(error instanceof VersionConflictError)) throw error;
@@ -242,7 +344,130 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         }
       }
     },
+
+    /** Admins hand a code source to a member who may create code sources (a departed member's PRIVATE ones). */
+    transferOwner(codeSourceId: string, newOwnerId: string, ifMatch: string | undefined, caller: Caller): CodeSourceRecord {
+      for (let attempt = 0; ; attempt++) {
+        const { record, membership } = loadVisible(codeSourceId, caller);
+        if (!isAdmin(membership.roles)) {
+          throw new AppError('Forbidden.NoPermission', 'Only workspace owners and administrators may transfer a code source');
+        }
+        const target = identity.membership(record.workspaceId, newOwnerId);
+        const newOwner = identity.findUserById(newOwnerId);
+        if (!target || !newOwner || !canCreate(target.roles)) {
+          throw new AppError('InvalidParameter', ruleMessage('UserId', 'not_eligible_owner'), {
+            field: 'UserId',
+            rule: 'not_eligible_owner',
+          });
+        }
+        if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
+        if (record.userId === newOwnerId) return record;
+        const changes: EventChange[] = [
+          { Field: 'UserId', Before: record.userId, After: newOwnerId },
+          { Field: 'UserName', Before: record.userName, After: newOwner.userName },
+        ];
+        try {
+          return codeSources.transferOwner(
+            codeSourceId,
+            record.version,
+            newOwnerId,
+            eventOf('TransferOwner', record.displayName, caller, changes),
+          );
+        } catch (error) {
+          if (!(error instanceof VersionConflictError)) throw error;
+          if ((ifMatch !== undefined && ifMatch.trim() !== '*') || attempt >= 5) throw preconditionFailed();
+        }
+      }
+    },
+
+    /**
+     * Publish, unpublish or delete each id as the single operation would, each in its own transaction, all under
+     * one BatchId. Failures are per item; an id the caller may not see is 201400002 as everywhere else.
+     */
+    batch(input: BatchRequest, caller: Caller): { results: BatchItemResult[]; batchId: string } {
+      const m = requireMember(input.WorkspaceId, caller);
+      const batchId = randomUUID();
+      const run: Record<BatchAction, (id: string) => void> = {
+        Publish: (id) => this.setAccessibility(id, 'PUBLIC', undefined, caller, batchId),
+        Unpublish: (id) => this.setAccessibility(id, 'PRIVATE', undefined, caller, batchId),
+        Delete: (id) => this.delete(id, undefined, caller, batchId),
+      };
+      const results = input.CodeSourceIds.map((id): BatchItemResult => {
+        try {
+          const record = codeSources.findById(id);
+          // Another workspace's code source is not part of this one: the same answer as a missing one.
+          if (record && record.workspaceId !== input.WorkspaceId) throw notFoundError(id);
+          if (!record) {
+            const last = codeSources.lastEventOf(id);
+            if (last?.Action === 'Delete' && last.WorkspaceId === input.WorkspaceId && couldSeeDeleted(last, m, caller)) {
+              return { CodeSourceId: id, Success: false, Code: 'AlreadyDeleted', Message: `${id} was already deleted` };
+            }
+            throw notFoundError(id);
+          }
+          run[input.Action](id);
+          return { CodeSourceId: id, Success: true };
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          return { CodeSourceId: id, Success: false, Code: error.code, Message: error.message };
+        }
+      });
+      return { results, batchId };
+    },
+
+    /** The history of a code source the caller may see now. */
+    events(codeSourceId: string, pageNumber: number, pageSize: number, caller: Caller) {
+      loadVisible(codeSourceId, caller);
+      return codeSources.eventsOf(codeSourceId, pageSize, (pageNumber - 1) * pageSize);
+    },
+
+    /** The workspace's activity: all of it for admins, the events of what one may see now for the others. */
+    workspaceEvents(workspaceId: string, query: ListWorkspaceEventsQuery, caller: Caller): { items: CodeSourceEvent[]; total: number } {
+      const m = requireMember(workspaceId, caller);
+      return codeSources.workspaceEvents({
+        workspaceId,
+        visibility: visibilityOf(m, caller),
+        action: query.Action,
+        userId: query.UserId,
+        codeSourceId: query.CodeSourceId,
+        limit: query.PageSize,
+        offset: (query.PageNumber - 1) * query.PageSize,
+      });
+    },
+
+    members(workspaceId: string, caller: Caller): WorkspaceMember[] {
+      requireMember(workspaceId, caller);
+      return identity.members(workspaceId).map((member) => ({
+        UserId: member.userId,
+        UserName: member.userName,
+        Roles: member.roles,
+        CanOwnCodeSources: canCreate(member.roles),
+      }));
+    },
+
+    counts(workspaceId: string, caller: Caller) {
+      const m = requireMember(workspaceId, caller);
+      return codeSources.countsByVisibility(workspaceId, visibilityOf(m, caller));
+    },
   };
+}
+
+/** What a member may see of a workspace's code sources. */
+function visibilityOf(m: Membership, caller: Caller): Visibility {
+  return isAdmin(m.roles) ? { kind: 'all' } : isGuestOnly(m.roles) ? { kind: 'public' } : { kind: 'public-or-own', userId: caller.userId };
+}
+
+/** Whether the caller could have seen a code source when it was deleted: admins, its owner, or it was PUBLIC. */
+function couldSeeDeleted(deleted: CodeSourceEvent, m: Membership, caller: Caller): boolean {
+  if (isAdmin(m.roles)) return true;
+  const before = (field: string) => deleted.Changes.find((c) => c.Field === field)?.Before;
+  if (before('Accessibility') === 'PUBLIC') return true;
+  return !isGuestOnly(m.roles) && ownerAtDeletion(deleted) === caller.userId;
+}
+
+/** The owner when it was deleted, as its Delete event recorded it. */
+function ownerAtDeletion(deleted: CodeSourceEvent): string | undefined {
+  const owner = deleted.Changes.find((c) => c.Field === 'UserId');
+  return typeof owner?.Before === 'string' ? owner.Before : undefined;
 }
 
 export type CodeSourcesService = ReturnType<typeof createCodeSourcesService>;

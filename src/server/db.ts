@@ -150,6 +150,36 @@ const migrations: string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX sign_in_failures_age ON sign_in_failures(last_failure_at);
   `,
+  `
+  -- The change history: one row per change, written by the service in the same transaction as the change. No
+  -- foreign key to code_sources: the history of a deleted code source stays. Append-only, enforced here.
+  CREATE TABLE code_source_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    workspace_id TEXT NOT NULL,
+    code_source_id TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('Create', 'Update', 'Publish', 'Unpublish', 'Delete', 'TransferOwner')),
+    display_name TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    via TEXT NOT NULL CHECK (via IN ('Console', 'AccessKey', 'Seed')),
+    access_key_id TEXT,
+    request_id TEXT NOT NULL,
+    batch_id TEXT,
+    changes TEXT NOT NULL CHECK (json_valid(changes)),
+    created_at TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX code_source_events_item ON code_source_events(code_source_id, seq);
+  CREATE INDEX code_source_events_workspace ON code_source_events(workspace_id, seq);
+  CREATE INDEX code_source_events_action ON code_source_events(workspace_id, action, seq);
+  CREATE INDEX code_source_events_user ON code_source_events(workspace_id, user_id, seq);
+  CREATE TRIGGER code_source_events_no_update BEFORE UPDATE ON code_source_events BEGIN
+    SELECT RAISE(ABORT, 'code_source_events is append-only');
+  END;
+  CREATE TRIGGER code_source_events_no_delete BEFORE DELETE ON code_source_events BEGIN
+    SELECT RAISE(ABORT, 'code_source_events is append-only');
+  END;
+  `,
 ];
 
 /** Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it. */

@@ -30,6 +30,9 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
   const memberships = db.prepare<[string], { workspace_id: string; workspace_name: string; roles: string }>(
     'SELECT w.workspace_id, w.workspace_name, m.roles FROM members m JOIN workspaces w USING (workspace_id) WHERE m.user_id = ? ORDER BY w.workspace_name, w.workspace_id',
   );
+  const membersOf = db.prepare<[string], { user_id: string; user_name: string; roles: string }>(
+    'SELECT m.user_id, u.user_name, m.roles FROM members m JOIN users u USING (user_id) WHERE m.workspace_id = ? ORDER BY u.user_name, m.user_id',
+  );
   const accessKey = db.prepare<[string], { user_id: string; secret_sealed: Buffer }>(
     'SELECT user_id, secret_sealed FROM access_keys WHERE access_key_id = ?',
   );
@@ -69,6 +72,10 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
     membership(workspaceId: string, userId: string): Membership | undefined {
       const r = membership.get(workspaceId, userId);
       return r && { workspaceId, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] };
+    },
+    /** Everyone in a workspace with their roles, by user name. */
+    members(workspaceId: string): { userId: string; userName: string; roles: Role[] }[] {
+      return membersOf.all(workspaceId).map((r) => ({ userId: r.user_id, userName: r.user_name, roles: JSON.parse(r.roles) as Role[] }));
     },
     memberships(userId: string): Membership[] {
       return memberships

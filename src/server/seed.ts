@@ -54,7 +54,7 @@ export async function applySeed(
       if (!user) throw new SeedError(`Invalid seed: codeSources.${i}.UserId ${cs.UserId} is not a user`);
       const { UserId: _userId, ...fields } = cs;
       try {
-        service.create(fields, fields, user);
+        service.create(fields, fields, { userId: user.userId, userName: user.userName, via: 'Seed', requestId: `seed:${source}` });
       } catch (error) {
         throw new SeedError(`Invalid seed: codeSources.${i} (${cs.DisplayName}): ${(error as Error).message}`);
       }

@@ -129,7 +129,7 @@ describe('schema and query plans', () => {
   it('migrations are idempotent and recorded in user_version', () => {
     t.db.close();
     const again = openDatabase(t.file);
-    expect(again.pragma('user_version', { simple: true })).toBe(3);
+    expect(again.pragma('user_version', { simple: true })).toBe(4);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -185,21 +185,32 @@ describe('search plans agree', () => {
     t.db.transaction(() => {
       for (let i = 0; i < 2600; i++) {
         const name = i % 5 === 0 ? `other-${i}` : `many-${i}`;
-        repo.create({
-          workspaceId: WS,
-          userId: TEST_USERS.dev.UserId,
-          displayName: name,
-          nameFold: name,
-          description: '',
-          codeRepo: 'https://h/r.git',
-          codeBranch: 'master',
-          codeCommit: '',
-          codeRepoUserName: '',
-          accessToken: '',
-          mountPath: '/root/code/',
-          accessibility: i % 2 ? 'PUBLIC' : 'PRIVATE',
-          cloneType: 0,
-        });
+        repo.create(
+          {
+            workspaceId: WS,
+            userId: TEST_USERS.dev.UserId,
+            displayName: name,
+            nameFold: name,
+            description: '',
+            codeRepo: 'https://h/r.git',
+            codeBranch: 'master',
+            codeCommit: '',
+            codeRepoUserName: '',
+            accessToken: '',
+            mountPath: '/root/code/',
+            accessibility: i % 2 ? 'PUBLIC' : 'PRIVATE',
+            cloneType: 0,
+          },
+          {
+            action: 'Create',
+            displayName: name,
+            userId: TEST_USERS.dev.UserId,
+            userName: 'dev',
+            via: 'Seed',
+            requestId: 'test',
+            changes: [],
+          },
+        );
       }
     })();
     const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map(

@@ -9,6 +9,17 @@ import {
   listCodeSourcesResponseSchema,
   updateCodeSourceSchema,
 } from './code-source.schema';
+import {
+  batchRequestSchema,
+  batchResponseSchema,
+  codeSourceCountsResponseSchema,
+  listCodeSourceEventsQuerySchema,
+  listEventsResponseSchema,
+  listMembersResponseSchema,
+  listWorkspaceEventsQuerySchema,
+  transferOwnerSchema,
+  workspaceIdParams,
+} from './admin.schema';
 import { errorCodes } from './error-codes';
 import { gitCheckRequestSchema, gitCheckResponseSchema, gitRefsRequestSchema, gitRefsResponseSchema } from './git-remote.schema';
 import { currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema, signInSchema } from './session.schema';
@@ -179,6 +190,77 @@ export const routes = {
     security: write,
     request: { params: codeSourceIdParams, headers: ifMatchHeaders, body: emptyBody },
     responses: { 200: written('Now PRIVATE'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  BatchCodeSources: route({
+    ...endpoints.BatchCodeSources,
+    operationId: 'BatchCodeSources',
+    tags: ['Extensions'],
+    summary: 'Publish, unpublish or delete up to 100 code sources',
+    description:
+      'Each item goes through the same permission check, rules and history as the single operation, in its own ' +
+      'transaction; all share one BatchId. The answer has one result per id, in order: an id the caller may not see ' +
+      'is `201400002` like everywhere else, one already deleted (that the caller could see) `AlreadyDeleted`. ' +
+      'A repeated id, more than 100 ids or an unknown Action is a 400 for the whole request.',
+    security: write,
+    request: { body: { required: true, content: { 'application/json': { schema: batchRequestSchema } } } },
+    responses: { 200: json(batchResponseSchema, 'One result per id'), ...errors(400, 401, 403, 413, 415) },
+  }),
+  TransferCodeSourceOwner: route({
+    ...endpoints.TransferCodeSourceOwner,
+    operationId: 'TransferCodeSourceOwner',
+    tags: ['Extensions'],
+    summary: 'Hand a code source to another member (admins)',
+    description:
+      'For workspace owners and admins. The new owner must be a member with a role that may create code sources ' +
+      '(otherwise 400 `Rule: not_eligible_owner` on UserId). Recorded as TransferOwner.',
+    security: write,
+    request: {
+      params: codeSourceIdParams,
+      headers: ifMatchHeaders,
+      body: { required: true, content: { 'application/json': { schema: transferOwnerSchema } } },
+    },
+    responses: { 200: written('Transferred'), ...errors(400, 401, 403, 404, 412, 413, 415) },
+  }),
+  ListCodeSourceEvents: route({
+    ...endpoints.ListCodeSourceEvents,
+    operationId: 'ListCodeSourceEvents',
+    tags: ['Extensions'],
+    summary: 'The change history of a code source, newest first',
+    description: 'For whoever may see the code source now (otherwise the same 404). The token appears only as set / changed / removed.',
+    security: read,
+    request: { params: codeSourceIdParams, query: listCodeSourceEventsQuerySchema },
+    responses: { 200: json(listEventsResponseSchema, 'One page of events'), ...errors(400, 401, 404) },
+  }),
+  ListWorkspaceEvents: route({
+    ...endpoints.ListWorkspaceEvents,
+    operationId: 'ListWorkspaceEvents',
+    tags: ['Extensions'],
+    summary: "The workspace's activity, newest first",
+    description:
+      'Admins see every event, deleted code sources included; other members the events of the code sources they may ' +
+      'see now. Filters combine.',
+    security: read,
+    request: { params: workspaceIdParams, query: listWorkspaceEventsQuerySchema },
+    responses: { 200: json(listEventsResponseSchema, 'One page of events'), ...errors(400, 401, 403) },
+  }),
+  ListWorkspaceMembers: route({
+    ...endpoints.ListWorkspaceMembers,
+    operationId: 'ListWorkspaceMembers',
+    tags: ['Extensions'],
+    summary: 'The members of a workspace and their roles',
+    description: 'For members of that workspace.',
+    security: read,
+    request: { params: workspaceIdParams },
+    responses: { 200: json(listMembersResponseSchema, 'The members'), ...errors(401, 403) },
+  }),
+  GetCodeSourceCounts: route({
+    ...endpoints.GetCodeSourceCounts,
+    operationId: 'GetCodeSourceCounts',
+    tags: ['Extensions'],
+    summary: 'How many PUBLIC and PRIVATE code sources the caller may see in a workspace',
+    security: read,
+    request: { params: workspaceIdParams },
+    responses: { 200: json(codeSourceCountsResponseSchema, 'The counts'), ...errors(401, 403) },
   }),
   CheckGitRemote: route({
     ...endpoints.CheckGitRemote,

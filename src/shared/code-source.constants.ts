@@ -14,6 +14,8 @@ export const limits = {
   searchText: 128,
   pageSize: 100,
   pageNumber: 1_000_000,
+  /** Code sources in one batch action. */
+  batchItems: 100,
 } as const;
 
 export const DEFAULT_BRANCH = 'master';
@@ -24,3 +26,6 @@ export const SORT_BY = ['GmtCreateTime', 'GmtModifyTime', 'DisplayName', 'CodeSo
 export type SortBy = (typeof SORT_BY)[number];
 export const ORDERS = ['ASC', 'DESC'] as const;
 export type Order = (typeof ORDERS)[number];
+/** What a change-history event records (admin.schema.ts has the event's schema). */
+export const EVENT_ACTIONS = ['Create', 'Update', 'Publish', 'Unpublish', 'Delete', 'TransferOwner'] as const;
+export type EventAction = (typeof EVENT_ACTIONS)[number];

@@ -44,6 +44,8 @@ export const ruleMessages = {
   read_only: 'is set by the server and cannot be sent',
   duplicate_query: 'is given more than once',
   duplicate_name: 'is already used in this workspace',
+  duplicate_items: 'lists the same item more than once',
+  not_eligible_owner: 'must be a member of the workspace with a role that may create code sources',
   other_host: 'can lend its stored token only to an address with the same scheme, host and port as its own',
 } as const;
 export type RuleId = keyof typeof ruleMessages;

@@ -29,6 +29,7 @@ export const errorCodes = {
   MethodNotAllowed: { status: 405, meaning: 'The route does not take this method.' },
   'Conflict.DuplicateName': { status: 409, meaning: 'The name is already used in this workspace.' },
   'Conflict.ClientToken': { status: 409, meaning: 'The ClientToken was used before with a different request body.' },
+  AlreadyDeleted: { status: 404, meaning: 'A batch item: the code source was already deleted (reported per item, not as a status).' },
   PreconditionFailed: { status: 412, meaning: 'If-Match does not match the current ETag: someone else changed it.' },
   PayloadTooLarge: { status: 413, meaning: 'The body is larger than 64 KiB.' },
   UnsupportedMediaType: { status: 415, meaning: 'The body is not application/json.' },

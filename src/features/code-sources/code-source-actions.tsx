@@ -65,11 +65,13 @@ export interface RowActionsProps {
   detailsHref: string;
   onEdit: (item: CodeSource) => void;
   onDuplicate: (item: CodeSource) => void;
+  /** "Transfer owner…", offered to admins only. */
+  onTransfer: (item: CodeSource) => void;
   actions: ReturnType<typeof useCodeSourceActions>;
 }
 
 /** A row's actions: what the role cannot do is disabled, with the reason in words in the menu; a guest sees only "Details". */
-export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDuplicate, actions }: RowActionsProps) {
+export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDuplicate, onTransfer, actions }: RowActionsProps) {
   const { t } = useI18n();
   const can = abilitiesFor(item, workspace, userId);
   if (!can.duplicate.allowed && !can.manage.allowed) {
@@ -102,6 +104,7 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       ...describedBy(can.manage.allowed),
       onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
     },
+    ...(can.transfer.allowed ? [{ key: 'transfer', label: t('action.transferOwner'), onClick: () => onTransfer(item) }] : []),
     { type: 'divider' },
     {
       key: 'delete',

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useEffectEvent } from 'react';
-import { Button, Descriptions, Drawer, Skeleton, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Descriptions, Drawer, Skeleton, Space, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
@@ -11,6 +11,7 @@ import { StatusPanel } from '@/components/status-panel';
 import { LocalTime } from '@/components/local-time';
 import { useCodeSourceActions } from './code-source-actions';
 import { VisibilityTag } from './code-source-columns';
+import { CodeSourceHistory } from './code-source-history';
 import { codeSourceDetailQuery } from './code-sources.queries';
 import { GitRemoteCheck } from './git-remote-check';
 import { abilitiesFor } from './permissions';
@@ -25,6 +26,8 @@ export interface CodeSourceDetailsDrawerProps {
   onOtherWorkspace: (workspaceId: string) => void;
   onEdit: (item: CodeSource) => void;
   onDuplicate: (item: CodeSource) => void;
+  /** "Transfer owner…" (admins). */
+  onTransfer: (item: CodeSource) => void;
 }
 
 /** How a training job refers to this code source (DLC's CodeSource block). */
@@ -43,6 +46,7 @@ export default function CodeSourceDetailsDrawer({
   onOtherWorkspace,
   onEdit,
   onDuplicate,
+  onTransfer,
 }: CodeSourceDetailsDrawerProps) {
   const { t } = useI18n();
   const actions = useCodeSourceActions();
@@ -80,6 +84,7 @@ export default function CodeSourceDetailsDrawer({
             {item.Accessibility === 'PUBLIC' ? t('action.makePrivate') : t('action.makePublic')}
           </Button>
         </Tooltip>
+        {can.transfer.allowed && <Button onClick={() => onTransfer(item)}>{t('action.transferOwner')}</Button>}
         <Tooltip title={reason}>
           <Button danger disabled={!can.manage.allowed} onClick={() => void actions.confirmDelete(item, onClose)}>
             {t('action.delete')}
@@ -114,7 +119,24 @@ export default function CodeSourceDetailsDrawer({
           <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />
         )
       ) : item ? (
-        <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} />
+        <Tabs
+          aria-label={t('details.tabs')}
+          defaultActiveKey="details"
+          destroyOnHidden
+          items={[
+            {
+              key: 'details',
+              label: t('details.tabDetails'),
+              children: <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} />,
+            },
+            // Rendered (and its history asked for) only while the tab is open.
+            {
+              key: 'history',
+              label: t('details.tabHistory'),
+              children: <CodeSourceHistory workspaceId={workspaceId} id={item.CodeSourceId} />,
+            },
+          ]}
+        />
       ) : null}
     </Drawer>
   );

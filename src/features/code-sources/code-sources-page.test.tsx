@@ -179,10 +179,14 @@ describe('the list against the real server: what the table asks, what it shows, 
     await showsRows(newestFirst(rows).slice(0, 20));
   });
 
-  it('filters by "created by me" and visibility', async () => {
+  it('filters by creator (an admin picks any member, or "me") and visibility', async () => {
     const { api, rows, user } = await renderPage();
     await showsRows(newestFirst(rows).slice(0, 20));
-    await user.click(screen.getByRole('checkbox', { name: 'Created by me' }));
+    const pickCreator = async (title: string) => {
+      fireEvent.mouseDown(screen.getByRole('combobox', { name: 'Created by' }));
+      await user.click(await screen.findByTitle(title));
+    };
+    await pickCreator('ada (me)');
     await waitFor(() => expect(api.lastListQuery()).toMatchObject({ UserId: TEST_USERS.admin.UserId }));
     const mine = rows.filter((r) => r.mine);
     await showsRows(newestFirst(mine).slice(0, 20));
@@ -196,11 +200,20 @@ describe('the list against the real server: what the table asks, what it shows, 
     expect(screen.getByText(`${minePublic.length} in total`)).toBeInTheDocument();
     expect(currentUrl().searchParams.get('visibility')).toBe('PUBLIC');
     expect(currentUrl().searchParams.get('mine')).toBe('1');
-    // Without "mine": dev1's public ones join.
-    await user.click(screen.getByRole('checkbox', { name: 'Created by me' }));
+    // Another member: dev1's public ones only.
+    await pickCreator('dev1');
+    await waitFor(() => expect(api.lastListQuery()).toMatchObject({ Accessibility: 'PUBLIC', UserId: TEST_USERS.dev.UserId }));
+    const devPublic = rows.filter((r) => r.isPublic && !r.mine);
+    expect(devPublic.length).toBeGreaterThan(0);
+    await showsRows(newestFirst(devPublic));
+    expect(currentUrl().searchParams.get('creator')).toBe(TEST_USERS.dev.UserId);
+    expect(currentUrl().searchParams.get('mine')).toBeNull();
+    // Anyone: every public one.
+    await pickCreator('Created by anyone');
     const allPublic = rows.filter((r) => r.isPublic);
     expect(allPublic.length).toBeGreaterThan(minePublic.length);
     await showsRows(newestFirst(allPublic));
+    expect(currentUrl().searchParams.get('creator')).toBeNull();
   });
 
   it('restores the view from a pasted URL', async () => {

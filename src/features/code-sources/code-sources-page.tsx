@@ -4,7 +4,7 @@ import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'a
 import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, type ApiOutput } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
 import { DataTable, useServerTable } from '@/components/data-table';
@@ -15,10 +15,13 @@ import { StatusPanel } from '@/components/status-panel';
 import { RowActions, useCodeSourceActions } from './code-source-actions';
 import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
-import { codeSourceListQuery } from './code-sources.queries';
+import { codeSourceCountsQuery, codeSourceListQuery, workspaceMembersQuery } from './code-sources.queries';
 import type { FormTarget } from './code-source-form-drawer';
+import { BulkActionBar, BulkResultSummary, useBulkActions } from './bulk-actions';
+import { useBulkSelection } from './use-bulk-selection';
 import {
   DEFAULT_LIST_PARAMS,
+  filterKey,
   isFiltered,
   PAGE_SIZES,
   parseListParams,
@@ -27,10 +30,11 @@ import {
   writeListParams,
   type ListParams,
 } from './list-params';
-import { canCreateIn } from './permissions';
+import { abilitiesFor, canCreateIn } from './permissions';
 
 const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
 const CodeSourceDetailsDrawer = lazy(() => import('./code-source-details-drawer'));
+const TransferOwnerDialog = lazy(() => import('./transfer-owner-dialog'));
 
 export interface CodeSourcesPageProps {
   workspaceId: string;
@@ -53,8 +57,10 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const params = useMemo(() => parseListParams(searchParams), [searchParams]);
   const [formTarget, setFormTarget] = useState<FormTarget | undefined>();
   const [highlightId, setHighlightId] = useState<string | undefined>();
+  const [transferTarget, setTransferTarget] = useState<CodeSource | undefined>();
   const actions = useCodeSourceActions();
   const canCreate = canCreateIn(workspace);
+  const isAdmin = workspace?.IsAdmin ?? false;
 
   const setParams = (patch: Partial<ListParams>, options: { replace?: boolean } = {}) =>
     setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), { replace: options.replace });
@@ -62,6 +68,12 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const request: ListRequest = useMemo(() => ({ ...params, workspaceId, userId }), [params, workspaceId, userId]);
   const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
   const data = list.data;
+  const counts = useQuery({ ...codeSourceCountsQuery(workspaceId), enabled: isAdmin });
+  const members = useQuery({ ...workspaceMembersQuery(workspaceId), enabled: isAdmin });
+  // Rows shown while the next view loads belong to the previous view: they are not offered for selection.
+  const pageRows = useMemo(() => (list.isPlaceholderData ? [] : (data?.CodeSources ?? [])), [list.isPlaceholderData, data]);
+  const selection = useBulkSelection(filterKey(workspaceId, params), pageRows);
+  const bulk = useBulkActions(workspaceId, selection);
 
   const isPlaceholderData = list.isPlaceholderData;
   const isMember = workspace !== undefined;
@@ -113,6 +125,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             detailsHref={detailsHref(item.CodeSourceId)}
             onEdit={(x) => setFormTarget({ kind: 'edit', id: x.CodeSourceId, name: x.DisplayName })}
             onDuplicate={(x) => setFormTarget({ kind: 'duplicate', source: x })}
+            onTransfer={setTransferTarget}
             actions={actions}
           />
         ),
@@ -137,11 +150,23 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     pagination: { pageIndex: params.page - 1, pageSize: params.pageSize },
     onPaginationChange: (p) => setParams({ page: p.pageIndex + 1, pageSize: p.pageSize }),
     rowCount: data?.TotalCount ?? 0,
+    // Who may only read selects nothing, so the column is not there for them.
+    selection: canCreate
+      ? {
+          state: selection.rowSelection,
+          onChange: selection.onRowSelectionChange,
+          canSelect: (row) => !list.isPlaceholderData && abilitiesFor(row, workspace, userId).manage.allowed,
+        }
+      : undefined,
   });
 
   const notMember = workspace === undefined || (list.error instanceof ApiError && list.error.code === 'Forbidden.NotWorkspaceMember');
   const openCreate = () => setFormTarget({ kind: 'create' });
-  const clearSearch = () => setParams({ search: '', visibility: undefined, mine: false, page: 1 });
+  const clearSearch = () => setParams({ search: '', visibility: undefined, mine: false, creator: undefined, page: 1 });
+  const notSelectableReason = (row: CodeSource) => {
+    const reason = abilitiesFor(row, workspace, userId).manage.reason;
+    return reason ? t(reason) : undefined;
+  };
 
   let body;
   if (notMember) {
@@ -222,7 +247,16 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           showTotal={(total) => t('list.total', { total })}
           defaultSorting={[{ id: DEFAULT_LIST_PARAMS.sortBy, desc: true }]}
           rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
-          scrollX={1810}
+          scrollX={canCreate ? 1858 : 1810}
+          selectionLabels={
+            canCreate
+              ? {
+                  page: t('bulk.selectPage'),
+                  row: (row) => t('bulk.selectRow', { name: row.DisplayName }),
+                  notSelectable: notSelectableReason,
+                }
+              : undefined
+          }
         />
       </>
     );
@@ -254,10 +288,28 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
                 { value: 'PUBLIC', label: t('visibility.PUBLIC') },
               ]}
             />
-            {canCreate && (
-              <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
-                {t('list.createdByMe')}
-              </Checkbox>
+            {isAdmin ? (
+              <CreatorFilter
+                params={params}
+                userId={userId}
+                members={members.data}
+                rows={data?.CodeSources}
+                onChange={(patch) => setParams({ ...patch, page: 1 })}
+              />
+            ) : (
+              canCreate && (
+                <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
+                  {t('list.createdByMe')}
+                </Checkbox>
+              )
+            )}
+            {isAdmin && counts.data && (
+              <VisibilityCounts
+                publicCount={counts.data.PublicCount}
+                privateCount={counts.data.PrivateCount}
+                active={params.visibility}
+                onShow={(visibility) => setParams({ visibility, page: 1 })}
+              />
             )}
           </Space>
           <Space wrap size={8}>
@@ -276,7 +328,12 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           </Space>
         </div>
       )}
-      <div className="table-card">{body}</div>
+      <div className="table-card">
+        {/* Outside the states below: a bulk delete may leave the view empty, and its summary must still show. */}
+        {!notMember && bulk.result && <BulkResultSummary result={bulk.result} onClose={bulk.dismissResult} />}
+        {!notMember && <BulkActionBar selection={selection} onAction={bulk.run} busy={bulk.isRunning} />}
+        {body}
+      </div>
 
       {formTarget && (
         <Suspense fallback={null}>
@@ -304,10 +361,100 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             onOtherWorkspace={showInWorkspace}
             onEdit={(item) => setFormTarget({ kind: 'edit', id: item.CodeSourceId, name: item.DisplayName })}
             onDuplicate={(item) => setFormTarget({ kind: 'duplicate', source: item })}
+            onTransfer={setTransferTarget}
           />
         </Suspense>
       )}
+      {transferTarget && (
+        <Suspense fallback={null}>
+          <TransferOwnerDialog key={transferTarget.CodeSourceId} item={transferTarget} onClose={() => setTransferTarget(undefined)} />
+        </Suspense>
+      )}
     </>
+  );
+}
+
+type Members = ApiOutput<'ListWorkspaceMembers'>['Members'];
+
+/**
+ * The admins' "created by" filter: any member, and creators seen in the list who are no longer members (whose
+ * code sources are what an owner transfer is for). Choosing oneself is "created by me".
+ */
+function CreatorFilter({
+  params,
+  userId,
+  members,
+  rows,
+  onChange,
+}: {
+  params: ListParams;
+  userId: string | undefined;
+  members: Members | undefined;
+  rows: readonly CodeSource[] | undefined;
+  onChange: (patch: Pick<ListParams, 'mine' | 'creator'>) => void;
+}) {
+  const { t } = useI18n();
+  const names = new Map<string, string>();
+  for (const member of members ?? []) names.set(member.UserId, member.UserName);
+  for (const row of rows ?? []) if (!names.has(row.UserId)) names.set(row.UserId, row.UserName);
+  const value = params.mine ? userId : params.creator;
+  if (value !== undefined && !names.has(value)) names.set(value, value);
+  const options = [...names]
+    .sort(([, a], [, b]) => a.localeCompare(b))
+    .map(([id, name]) => ({ value: id, name, label: id === userId ? t('list.creatorMe', { name }) : name }));
+  return (
+    <Select
+      aria-label={t('list.creatorFilter')}
+      value={value ?? ANY_CREATOR}
+      style={{ width: 190 }}
+      popupMatchSelectWidth={false}
+      showSearch={{ optionFilterProp: 'name' }}
+      onChange={(next: string) =>
+        onChange(
+          next === ANY_CREATOR
+            ? { mine: false, creator: undefined }
+            : next === userId
+              ? { mine: true, creator: undefined }
+              : { mine: false, creator: next },
+        )
+      }
+      options={[{ value: ANY_CREATOR, name: '', label: t('list.anyCreator') }, ...options]}
+    />
+  );
+}
+const ANY_CREATOR = '*';
+
+/** "Public N · Private M" of the workspace (what the caller may see); each shows only those when clicked. */
+function VisibilityCounts({
+  publicCount,
+  privateCount,
+  active,
+  onShow,
+}: {
+  publicCount: number;
+  privateCount: number;
+  active: ListParams['visibility'];
+  onShow: (visibility: ListParams['visibility']) => void;
+}) {
+  const { t } = useI18n();
+  const item = (visibility: 'PUBLIC' | 'PRIVATE', text: string) => (
+    <Tooltip title={t('counts.showOnly')}>
+      <Button
+        type="text"
+        size="small"
+        aria-pressed={active === visibility}
+        onClick={() => onShow(active === visibility ? undefined : visibility)}
+      >
+        {text}
+      </Button>
+    </Tooltip>
+  );
+  return (
+    <span className="visibility-counts" role="group" aria-label={t('counts.label')}>
+      {item('PUBLIC', t('counts.public', { count: publicCount }))}
+      <span aria-hidden>·</span>
+      {item('PRIVATE', t('counts.private', { count: privateCount }))}
+    </span>
   );
 }
 

@@ -18,7 +18,7 @@ export function toListQuery(request: ListRequest): ApiInput<'ListCodeSources'>['
     SortBy: request.sortBy,
     Order: request.order.toUpperCase(),
     Accessibility: request.visibility,
-    UserId: request.mine ? request.userId : undefined,
+    UserId: request.mine ? request.userId : request.creator,
   };
 }
 
@@ -67,4 +67,41 @@ export async function publishCodeSource(id: string): Promise<void> {
 /** PUT /api/v1/codesources/{id}/unpublish — PUBLIC → PRIVATE (this project's extension). */
 export async function unpublishCodeSource(id: string): Promise<void> {
   await callApi('UnpublishCodeSource', { params: { CodeSourceId: id } });
+}
+
+/** GET /api/v1/codesources/{id}/events — one page of its history, newest first. */
+export async function listCodeSourceEvents(
+  id: string,
+  page: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<ApiOutput<'ListCodeSourceEvents'>> {
+  const query = { PageNumber: String(page), PageSize: String(pageSize) };
+  return (await callApi('ListCodeSourceEvents', { params: { CodeSourceId: id }, query, signal })).data;
+}
+
+/** What a batch action does to each code source. */
+export type BatchAction = ApiInput<'BatchCodeSources'>['body']['Action'];
+
+/** POST /api/v1/codesources/batch — publish, unpublish or delete up to 100 code sources; one result per id. */
+export async function batchCodeSources(body: ApiInput<'BatchCodeSources'>['body']): Promise<ApiOutput<'BatchCodeSources'>> {
+  return (await callApi('BatchCodeSources', { body })).data;
+}
+
+/** PUT /api/v1/codesources/{id}/owner — hand a code source to another member (admins), guarded by If-Match. */
+export async function transferCodeSourceOwner(id: string, userId: string, etag: string | undefined): Promise<void> {
+  await callApi('TransferCodeSourceOwner', { params: { CodeSourceId: id }, body: { UserId: userId }, headers: { 'if-match': etag } });
+}
+
+/** GET /api/v1/workspaces/{id}/members — the workspace's members, their roles and whether they may own code sources. */
+export async function listWorkspaceMembers(
+  workspaceId: string,
+  signal?: AbortSignal,
+): Promise<ApiOutput<'ListWorkspaceMembers'>['Members']> {
+  return (await callApi('ListWorkspaceMembers', { params: { WorkspaceId: workspaceId }, signal })).data.Members;
+}
+
+/** GET /api/v1/workspaces/{id}/codesource-counts — how many PUBLIC and PRIVATE code sources the caller may see. */
+export async function getCodeSourceCounts(workspaceId: string, signal?: AbortSignal): Promise<ApiOutput<'GetCodeSourceCounts'>> {
+  return (await callApi('GetCodeSourceCounts', { params: { WorkspaceId: workspaceId }, signal })).data;
 }

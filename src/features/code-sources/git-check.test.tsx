@@ -638,6 +638,7 @@ describe('details: Check now', { timeout: 60_000 }, () => {
         onClose={() => {}}
         onOtherWorkspace={() => {}}
         onEdit={() => {}}
+        onTransfer={() => {}}
         onDuplicate={() => {}}
       />,
       { queryClient },

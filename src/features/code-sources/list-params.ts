@@ -9,6 +9,8 @@ export interface ListParams {
   pageSize: number;
   visibility: Accessibility | undefined;
   mine: boolean;
+  /** Created by this user (a UserId; the admins' "created by" filter). "mine" takes priority. */
+  creator: string | undefined;
 }
 
 export const PAGE_SIZES = [10, 20, 50, 100] as const;
@@ -21,6 +23,7 @@ export const DEFAULT_LIST_PARAMS: ListParams = {
   pageSize: 20,
   visibility: undefined,
   mine: false,
+  creator: undefined,
 };
 
 /** URL search parameter names. */
@@ -33,12 +36,18 @@ export const URL_KEYS = {
   pageSize: 'size',
   visibility: 'visibility',
   mine: 'mine',
+  creator: 'creator',
 } as const;
 
 function positiveInt(value: string | null, max: number): number | undefined {
   if (value === null || !/^\d{1,7}$/.test(value)) return undefined;
   const n = Number(value);
   return n >= 1 && n <= max ? n : undefined;
+}
+
+/** A user id as the URL may carry it (the API's ids are short digits or words); anything else is ignored. */
+function creatorId(value: string | null): string | undefined {
+  return value !== null && /^[\w.-]{1,64}$/.test(value) ? value : undefined;
 }
 
 /** Reads the list view from the URL; anything missing or malformed falls back to the default. */
@@ -56,6 +65,7 @@ export function parseListParams(search: URLSearchParams): ListParams {
     pageSize: size !== undefined && (PAGE_SIZES as readonly number[]).includes(size) ? size : d.pageSize,
     visibility: visibility === 'PRIVATE' || visibility === 'PUBLIC' ? visibility : undefined,
     mine: search.get(URL_KEYS.mine) === '1',
+    creator: creatorId(search.get(URL_KEYS.creator)),
   };
 }
 
@@ -71,12 +81,27 @@ export function writeListParams(base: URLSearchParams, params: ListParams): URLS
   set(URL_KEYS.pageSize, params.pageSize === d.pageSize ? undefined : String(params.pageSize));
   set(URL_KEYS.visibility, params.visibility);
   set(URL_KEYS.mine, params.mine ? '1' : undefined);
+  set(URL_KEYS.creator, params.mine ? undefined : params.creator);
   return next;
 }
 
 /** True when a search or a filter narrows the list (so an empty answer means "no results", not "no data"). */
 export function isFiltered(params: ListParams): boolean {
-  return params.search.trim() !== '' || params.visibility !== undefined || params.mine;
+  return params.search.trim() !== '' || params.visibility !== undefined || params.mine || params.creator !== undefined;
+}
+
+/**
+ * What narrows the list — workspace, search, visibility, creator — as one string: a bulk selection belongs to one
+ * view and is cleared when this changes (paging, sorting and page size keep it).
+ */
+export function filterKey(workspaceId: string, params: ListParams): string {
+  return JSON.stringify([
+    workspaceId,
+    params.search.trim(),
+    params.visibility ?? '',
+    params.mine,
+    params.mine ? '' : (params.creator ?? ''),
+  ]);
 }
 
 /** A search text as the URL will hold it (blank is no search; over-long is cut), so the box can tell its own URL change. */

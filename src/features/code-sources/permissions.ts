@@ -6,6 +6,8 @@ import type { Workspace } from '@/lib/session.api';
 export interface Abilities {
   manage: { allowed: boolean; reason?: MessageKey };
   duplicate: { allowed: boolean; reason?: MessageKey };
+  /** Handing it to another member: admins only (not offered to others at all). */
+  transfer: { allowed: boolean };
 }
 
 /** Who may create in a workspace; guests read only. */
@@ -17,8 +19,10 @@ export function canCreateIn(workspace: Workspace | undefined): boolean {
 export function abilitiesFor(item: CodeSource, workspace: Workspace | undefined, userId: string | undefined): Abilities {
   const create = canCreateIn(workspace);
   const own = userId !== undefined && item.UserId === userId;
-  const manage = (workspace?.IsAdmin ?? false) || (own && create);
+  const admin = workspace?.IsAdmin ?? false;
+  const manage = admin || (own && create);
   return {
+    transfer: { allowed: admin },
     manage: manage ? { allowed: true } : { allowed: false, reason: create ? 'perm.notCreator' : 'perm.readOnlyRole' },
     duplicate: create ? { allowed: true } : { allowed: false, reason: 'perm.readOnlyRole' },
   };

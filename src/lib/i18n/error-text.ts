@@ -42,6 +42,8 @@ const RULES: RuleId[] = [
   'duplicate_query',
   'duplicate_name',
   'other_host',
+  'duplicate_items',
+  'not_eligible_owner',
 ];
 
 /** The most characters a form field takes, for "at most {max} characters". */
