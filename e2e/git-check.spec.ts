@@ -23,7 +23,7 @@ test('Git: test the connection (wrong token, then the right one), pick a branch,
   await openWorkspace(page, MAIN.id);
   await page.getByRole('button', { name: 'Create Code Configuration' }).click();
   const form = page.getByRole('form', { name: 'Create Code Configuration' });
-  await form.getByLabel('Name', { exact: true }).fill('private-model-pinned');
+  await form.getByLabel('Name', { exact: true }).fill('private-model-fixture');
 
   // A clone URL with the credentials in it: moved into their fields with one click.
   const { host, pathname } = new URL(repo.url);
@@ -82,13 +82,13 @@ test('Git: test the connection (wrong token, then the right one), pick a branch,
   await shot('pinned');
 
   await form.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByText('Created "private-model-pinned"')).toBeVisible();
+  await expect(page.getByText('Created "private-model-fixture"')).toBeVisible();
   await expect(form).toBeHidden();
-  await expect(row(page, 'private-model-pinned')).toBeVisible();
+  await expect(row(page, 'private-model-fixture')).toBeVisible();
 
   // Details: Check now, with the stored token (the browser never had it back).
-  await page.getByRole('link', { name: 'private-model-pinned', exact: true }).click();
-  const drawer = page.getByRole('dialog', { name: 'private-model-pinned' });
+  await page.getByRole('link', { name: 'private-model-fixture', exact: true }).click();
+  const drawer = page.getByRole('dialog', { name: 'private-model-fixture' });
   await expect(drawer.getByText(repo.url)).toBeVisible();
   await drawer.getByRole('button', { name: 'Check now' }).click();
   const remote = drawer.getByRole('region', { name: 'Git remote' }).getByRole('status');
