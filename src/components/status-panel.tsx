@@ -1,5 +1,7 @@
 import { CloseCircleFilled, ExclamationCircleFilled, InfoCircleFilled } from '@ant-design/icons';
+import { Button } from 'antd';
 import type { ReactNode } from 'react';
+import { useI18n } from '@/lib/i18n/i18n';
 
 const ICONS = {
   error: <CloseCircleFilled style={{ color: '#d4380d' }} aria-hidden />,
@@ -29,5 +31,25 @@ export function StatusPanel({
       {children && <div className="status-panel-text">{children}</div>}
       {actions && <div className="status-panel-actions">{actions}</div>}
     </div>
+  );
+}
+
+/** The caller is not a member of the workspace in the URL; `onLeave` offers a way to one they belong to. */
+export function NotMemberPanel({ workspaceId, onLeave }: { workspaceId: string; onLeave?: () => void }) {
+  const { t } = useI18n();
+  return (
+    <StatusPanel
+      status="warning"
+      title={t('state.notMemberTitle')}
+      actions={
+        onLeave ? (
+          <Button type="primary" onClick={onLeave}>
+            {t('state.goToMyWorkspace')}
+          </Button>
+        ) : undefined
+      }
+    >
+      {t('state.notMemberText', { id: workspaceId })}
+    </StatusPanel>
   );
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificateArgs } from '@/testing/git-fixture';
 import { loadConfig } from './env';
 
 describe('configuration', () => {
@@ -79,28 +80,10 @@ describe('Git check settings', () => {
   let otherCertificate = '';
   /** A self-signed certificate made by openssl now (EC: quick), and its private key. */
   const makeCertificate = (name: string) => {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '2',
-        '-subj',
-        `/CN=${name}`,
-        '-keyout',
-        path.join(dir, `${name}.key`),
-        '-out',
-        path.join(dir, `${name}.pem`),
-      ],
-      { stdio: 'ignore' },
-    );
-    return fs.readFileSync(path.join(dir, `${name}.pem`), 'utf8');
+    const keyFile = path.join(dir, `${name}.key`);
+    const certFile = path.join(dir, `${name}.pem`);
+    execFileSync('openssl', selfSignedCertificateArgs({ subject: name, keyFile, certFile }), { stdio: 'ignore' });
+    return fs.readFileSync(certFile, 'utf8');
   };
   const write = (name: string, content: string) => {
     const file = path.join(dir, name);

@@ -416,34 +416,38 @@ interface Tls {
   key: Buffer;
 }
 
+/**
+ * openssl's arguments for a self-signed certificate and its key, valid for two days. P-256 rather than RSA: the same
+ * trust behaviour, generated in milliseconds.
+ */
+export function selfSignedCertificateArgs(options: { subject: string; san?: string; keyFile: string; certFile: string }): string[] {
+  return [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${options.subject}`,
+    ...(options.san ? ['-addext', `subjectAltName=${options.san}`] : []),
+    '-keyout',
+    options.keyFile,
+    '-out',
+    options.certFile,
+  ];
+}
+
 async function makeCertificate(dir: string, env: NodeJS.ProcessEnv): Promise<Tls> {
   await fsp.mkdir(dir);
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');
-  // P-256 rather than RSA: the same trust behaviour, generated in milliseconds.
-  await run(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      keyFile,
-      '-out',
-      certFile,
-    ],
-    { env },
-  );
+  await run('openssl', selfSignedCertificateArgs({ subject: '127.0.0.1', san: 'IP:127.0.0.1,DNS:localhost', keyFile, certFile }), {
+    env,
+  });
   const [cert, key] = await Promise.all([fsp.readFile(certFile), fsp.readFile(keyFile)]);
   return { certFile, cert, key };
 }

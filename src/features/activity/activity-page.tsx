@@ -13,7 +13,7 @@ import { DataTable, useServerTable } from '@/components/data-table';
 import { ErrorState } from '@/components/error-state';
 import { eventActionText } from '@/components/event-changes';
 import { LoadingRows } from '@/components/loading-rows';
-import { StatusPanel } from '@/components/status-panel';
+import { NotMemberPanel } from '@/components/status-panel';
 import { activityColumns } from './activity-columns';
 import type { ActivityRequest } from './activity.api';
 import { ACTIVITY_PAGE_SIZES, isActivityFiltered, parseActivityParams, writeActivityParams, type ActivityParams } from './activity-params';
@@ -87,21 +87,7 @@ export default function ActivityPage({ workspaceId, workspace, onLeaveWorkspace 
 
   let body;
   if (notMember) {
-    body = (
-      <StatusPanel
-        status="warning"
-        title={t('state.notMemberTitle')}
-        actions={
-          onLeaveWorkspace ? (
-            <Button type="primary" onClick={onLeaveWorkspace}>
-              {t('state.goToMyWorkspace')}
-            </Button>
-          ) : undefined
-        }
-      >
-        {t('state.notMemberText', { id: workspaceId })}
-      </StatusPanel>
-    );
+    body = <NotMemberPanel workspaceId={workspaceId} onLeave={onLeaveWorkspace} />;
   } else if (!data && events.isError) {
     body = <ErrorState error={events.error} onRetry={() => void events.refetch()} />;
   } else if (!data) {

@@ -11,7 +11,7 @@ import { DataTable, useServerTable } from '@/components/data-table';
 import { useReturnFocus } from '@/components/use-return-focus';
 import { ErrorState } from '@/components/error-state';
 import { LoadingRows } from '@/components/loading-rows';
-import { StatusPanel } from '@/components/status-panel';
+import { NotMemberPanel } from '@/components/status-panel';
 import { RowActions, useCodeSourceActions } from './code-source-actions';
 import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
@@ -170,21 +170,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
 
   let body;
   if (notMember) {
-    body = (
-      <StatusPanel
-        status="warning"
-        title={t('state.notMemberTitle')}
-        actions={
-          onLeaveWorkspace ? (
-            <Button type="primary" onClick={onLeaveWorkspace}>
-              {t('state.goToMyWorkspace')}
-            </Button>
-          ) : undefined
-        }
-      >
-        {t('state.notMemberText', { id: workspaceId })}
-      </StatusPanel>
-    );
+    body = <NotMemberPanel workspaceId={workspaceId} onLeave={onLeaveWorkspace} />;
   } else if (!data && list.isError) {
     body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
   } else if (!data) {
