@@ -1,6 +1,25 @@
 import Database from 'better-sqlite3';
 
-export type Db = Database.Database;
+/**
+ * The service's database: the main file (every durable fact, `synchronous=FULL`) and, on a connection of its own,
+ * the signature-nonce file next to it (see `openNonceDatabase`). Closing it closes both.
+ */
+export class AppDatabase extends Database {
+  constructor(
+    file: string,
+    /** Nonces of signed requests: replay protection that must not cost a durable write on every signed read. */
+    readonly nonces: Database.Database,
+  ) {
+    super(file);
+  }
+
+  override close(): this {
+    if (this.nonces.open) this.nonces.close();
+    return super.close();
+  }
+}
+
+export type Db = AppDatabase;
 
 /**
  * Versioned migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
@@ -180,11 +199,52 @@ const migrations: string[] = [
     SELECT RAISE(ABORT, 'code_source_events is append-only');
   END;
   `,
+  `
+  -- Signature nonces moved to their own file (openNonceDatabase): a signed read no longer costs a durable write here.
+  DROP TABLE signature_nonces;
+  `,
 ];
 
-/** Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it. */
-export function openDatabase(file: string): Db {
+/** Where the nonces of `file` live: `code-config.sqlite` → `code-config-nonces.sqlite`, in the same folder. */
+export function nonceFileOf(file: string): string {
+  return /\.sqlite$/.test(file) ? file.replace(/\.sqlite$/, '-nonces.sqlite') : `${file}-nonces`;
+}
+
+/**
+ * The nonce file: WAL with `synchronous=NORMAL`, so inserting a nonce writes to the WAL without an fsync (a crash of
+ * the machine may forget the last moment's nonces; see the README). Every process on the main file opens the same
+ * nonce file, and one INSERT under SQLite's write lock decides a replay, so replay protection stays exact across
+ * processes. It holds only what can be rebuilt by waiting 30 minutes, so it has no migrations: the table is made
+ * if missing.
+ */
+export function openNonceDatabase(file: string): Database.Database {
   const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 10000');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS signature_nonces (
+        access_key_id TEXT NOT NULL,
+        nonce TEXT NOT NULL,
+        seen_at INTEGER NOT NULL,
+        PRIMARY KEY (access_key_id, nonce)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS signature_nonces_age ON signature_nonces(seen_at);
+    `);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Opens (creating if needed) the database file with the pragmas every connection needs, and migrates it; the nonce
+ * file beside it is opened (and created) with it.
+ */
+export function openDatabase(file: string): Db {
+  const db = new AppDatabase(file, openNonceDatabase(nonceFileOf(file)));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');

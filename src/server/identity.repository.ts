@@ -1,6 +1,6 @@
 import type { Role } from '@/shared/roles';
 import type { Keyring } from './crypto';
-import { isUniqueViolation, writeTransaction, type Db } from './db';
+import { writeTransaction, type Db } from './db';
 
 export interface UserRecord {
   userId: string;
@@ -13,6 +13,9 @@ export interface Membership {
   workspaceName: string;
   roles: Role[];
 }
+
+/** Expired nonces are deleted at most this often per process: a purge per request would be a second write. */
+const NONCE_PURGE_INTERVAL_MS = 1000;
 
 const secretBinding = (accessKeyId: string) => `access_keys.secret:${accessKeyId}`;
 
@@ -36,8 +39,14 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
   const accessKey = db.prepare<[string], { user_id: string; secret_sealed: Buffer }>(
     'SELECT user_id, secret_sealed FROM access_keys WHERE access_key_id = ?',
   );
-  const insertNonce = db.prepare('INSERT INTO signature_nonces (access_key_id, nonce, seen_at) VALUES (?, ?, ?)');
-  const purgeNonces = db.prepare('DELETE FROM signature_nonces WHERE seen_at < ?');
+  // A nonce seen before the last parameter (outside the window) counts as unseen: the row is taken over rather than refused, so
+  // the answer does not depend on when the last purge ran.
+  const rememberNonce = db.nonces.prepare<[string, string, number, number]>(
+    `INSERT INTO signature_nonces (access_key_id, nonce, seen_at) VALUES (?, ?, ?)
+     ON CONFLICT (access_key_id, nonce) DO UPDATE SET seen_at = excluded.seen_at WHERE seen_at < ?`,
+  );
+  const purgeNonces = db.nonces.prepare<[number]>('DELETE FROM signature_nonces WHERE seen_at < ?');
+  let lastNoncePurgeAt = -Infinity;
   const insertSession = db.prepare('INSERT INTO sessions (session_mac, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)');
   const sessionByMac = db.prepare<[string], { user_id: string; last_seen_at: number }>(
     'SELECT user_id, last_seen_at FROM sessions WHERE session_mac = ?',
@@ -87,18 +96,20 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
       const r = accessKey.get(accessKeyId);
       return r && { userId: r.user_id, secret: keyring.open(r.secret_sealed, secretBinding(accessKeyId)) };
     },
-    /** Records a nonce; false when it was seen within the window (a replay). Works across processes. */
+    /**
+     * Records a nonce; false when it was seen within the window (a replay). One statement on the nonce file, so it
+     * is exact across processes; no fsync (see `openNonceDatabase`). Expired nonces are purged at most once a second.
+     */
     rememberNonce(accessKeyId: string, nonce: string, nowMs: number, windowMs: number): boolean {
-      return writeTransaction(db, () => {
+      if (nowMs - lastNoncePurgeAt >= NONCE_PURGE_INTERVAL_MS || nowMs < lastNoncePurgeAt) {
+        lastNoncePurgeAt = nowMs;
         purgeNonces.run(nowMs - windowMs);
-        try {
-          insertNonce.run(accessKeyId, nonce, nowMs);
-          return true;
-        } catch (error) {
-          if (isUniqueViolation(error, 'signature_nonces')) return false;
-          throw error;
-        }
-      });
+      }
+      return rememberNonce.run(accessKeyId, nonce, nowMs, nowMs - windowMs).changes === 1;
+    },
+    /** How many nonces the nonce file holds (tests: purging). */
+    nonceCount(): number {
+      return (db.nonces.prepare('SELECT count(*) AS n FROM signature_nonces').get() as { n: number }).n;
     },
     createSession(sessionMac: string, userId: string, nowMs: number): void {
       insertSession.run(sessionMac, userId, nowMs, nowMs);

@@ -318,6 +318,16 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     expect(await count()).toBe(1);
   });
 
+  it('expired nonces are purged from the nonce file (at most once a second), and a replay inside the window is not', async () => {
+    const first = signAs('dev', listReq());
+    expect((await send(first)).status).toBe(200);
+    expect(t.parts.identity.nonceCount()).toBe(1);
+    t.clock.now += 31 * MINUTE;
+    expect((await send(signAs('dev', listReq()))).status).toBe(200);
+    // The first nonce left the window and was purged; the new one is kept.
+    expect(t.parts.identity.nonceCount()).toBe(1);
+  });
+
   it('a badly signed request does not use up the nonce of the genuine one', async () => {
     const nonce = 'f00dfeedf00dfeedf00dfeedf00dfeed';
     await expectError(

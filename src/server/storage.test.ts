@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createKeyring, hashPassword, loadOrCreateMasterKey, verifyPassword } from './crypto';
-import { openDatabase } from './db';
+import { nonceFileOf, openDatabase } from './db';
 import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
 import { TEST_USERS, WS } from '@/testing/test-seed';
 
@@ -126,10 +126,17 @@ describe('secrets at rest', () => {
 });
 
 describe('schema and query plans', () => {
+  it('the nonce file is created next to the main one, and the main file no longer holds nonces', () => {
+    expect(fs.existsSync(nonceFileOf(t.file))).toBe(true);
+    expect(nonceFileOf(t.file)).toBe(path.join(path.dirname(t.file), 'code-config-nonces.sqlite'));
+    expect(t.db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'signature_nonces'").get()).toEqual({ n: 0 });
+    expect(t.db.nonces.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
   it('migrations are idempotent and recorded in user_version', () => {
     t.db.close();
     const again = openDatabase(t.file);
-    expect(again.pragma('user_version', { simple: true })).toBe(4);
+    expect(again.pragma('user_version', { simple: true })).toBe(5);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.pragma('foreign_keys', { simple: true })).toBe(1);
