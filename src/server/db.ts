@@ -244,13 +244,22 @@ export function openNonceDatabase(file: string): Database.Database {
  * file beside it is opened (and created) with it.
  */
 export function openDatabase(file: string): Db {
-  const db = new AppDatabase(file, openNonceDatabase(nonceFileOf(file)));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 10000');
-  migrate(db);
-  return db;
+  const nonces = openNonceDatabase(nonceFileOf(file));
+  let db: AppDatabase | undefined;
+  try {
+    db = new AppDatabase(file, nonces);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 10000');
+    migrate(db);
+    return db;
+  } catch (error) {
+    // A main file that cannot be opened or migrated must not leave either connection (and its file lock) behind.
+    if (db?.open) db.close();
+    if (nonces.open) nonces.close();
+    throw error;
+  }
 }
 
 export function migrate(db: Db): void {

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyring, hashPassword, loadOrCreateMasterKey, verifyPassword } from './crypto';
 import { nonceFileOf, openDatabase } from './db';
 import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
@@ -131,6 +132,22 @@ describe('schema and query plans', () => {
     expect(nonceFileOf(t.file)).toBe(path.join(path.dirname(t.file), 'code-config-nonces.sqlite'));
     expect(t.db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'signature_nonces'").get()).toEqual({ n: 0 });
     expect(t.db.nonces.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('a main file that cannot be opened closes the nonce connection it opened first', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-db-'));
+    const file = path.join(dir, 'code-config.sqlite');
+    fs.writeFileSync(file, 'this is not an SQLite database, only text long enough to have a header'.repeat(20));
+    const pragma = vi.spyOn(Database.prototype, 'pragma');
+    try {
+      expect(() => openDatabase(file)).toThrow(/not a database/);
+      const nonces = pragma.mock.contexts.find((db) => db.name === nonceFileOf(file));
+      expect(nonces).toBeDefined();
+      expect(nonces?.open).toBe(false);
+    } finally {
+      pragma.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('migrations are idempotent and recorded in user_version', () => {
