@@ -21,6 +21,7 @@ describe('configuration', () => {
       gitCaFile: undefined,
       gitCaPem: undefined,
       gitCheckTimeoutMs: 10_000,
+      workers: 1,
     });
   });
 
@@ -33,6 +34,7 @@ describe('configuration', () => {
       LOG_LEVEL: 'debug',
       SECRET_KEY: 'ab'.repeat(32),
       SESSION_IDLE_MINUTES: '5',
+      WORKERS: '4',
     });
     expect(c).toMatchObject({
       port: 0,
@@ -41,6 +43,7 @@ describe('configuration', () => {
       seedFile: path.resolve('seed.json'),
       logLevel: 'debug',
       sessionIdleMinutes: 5,
+      workers: 4,
     });
     expect(c.secretKey?.length).toBe(32);
   });
@@ -69,6 +72,11 @@ describe('configuration', () => {
     [{ GIT_CHECK_TIMEOUT_MS: '10s' }, 'GIT_CHECK_TIMEOUT_MS'],
     [{ GIT_CHECK_TIMEOUT_MS: '1e4' }, 'GIT_CHECK_TIMEOUT_MS'],
     [{ GIT_CHECK_TIMEOUT_MS: '-5000' }, 'GIT_CHECK_TIMEOUT_MS'],
+    [{ WORKERS: '0' }, 'WORKERS'],
+    [{ WORKERS: '65' }, 'WORKERS'],
+    [{ WORKERS: 'two' }, 'WORKERS'],
+    [{ WORKERS: '1.5' }, 'WORKERS'],
+    [{ WORKERS: '-2' }, 'WORKERS'],
   ])('rejects %j naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${name} `));
   });

@@ -50,6 +50,12 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1000 && n <= 120_000, { error: 'must be between 1000 and 120000 milliseconds' })
     .default(10_000),
+  WORKERS: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number of processes' })
+    .transform(Number)
+    .refine((n) => n >= 1 && n <= 64, { error: 'must be between 1 and 64 processes' })
+    .default(1),
 });
 
 export interface Config {
@@ -69,6 +75,8 @@ export interface Config {
   gitCaPem: string | undefined;
   /** How long one Git check may take, all of it. */
   gitCheckTimeoutMs: number;
+  /** Server processes sharing the port (node:cluster) and the database file; 1 = no cluster. */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -144,5 +152,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gitCaFile,
     gitCaPem: ca?.pem,
     gitCheckTimeoutMs: e.GIT_CHECK_TIMEOUT_MS,
+    workers: e.WORKERS,
   };
 }

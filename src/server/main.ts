@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
@@ -7,8 +8,9 @@ import { createApp } from './app';
 import { createKeyring, loadOrCreateMasterKey } from './crypto';
 import { openDatabase } from './db';
 import { DEMO_USERS, demoSeed } from './demo-seed';
-import { ConfigError, loadConfig } from './env';
-import { createLogger } from './logger';
+import { ConfigError, loadConfig, type Config } from './env';
+import { createLogger, type Logger } from './logger';
+import { runPrimary } from './workers';
 import { applySeed, parseSeed, readSeedFile, SeedError } from './seed';
 import { AppError } from './errors';
 import { errorBody, newRequestId } from './http';
@@ -18,12 +20,27 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  if (config.workers > 1 && cluster.isPrimary) {
+    // The primary migrates and seeds once, then forks the workers; it serves nothing itself.
+    const logger = createLogger(config.logLevel, undefined, { worker: 'primary', pid: process.pid });
+    const { db, identity } = await prepare(config, logger);
+    const seed = identity.meta('seed');
+    db.close();
+    runPrimary({ workers: config.workers, host: config.host, logger, banner: (url) => banner(url, seed) });
+    return;
+  }
+  const logger = cluster.isWorker
+    ? createLogger(config.logLevel, undefined, { worker: cluster.worker?.id, pid: process.pid })
+    : createLogger(config.logLevel);
+  await serve(config, logger);
+}
+
+/** Opens (migrates) the database and seeds an empty one; in a cluster only the primary does this. */
+async function prepare(config: Config, logger: Logger) {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyring = createKeyring(loadOrCreateMasterKey(config.dataDir, config.secretKey));
   const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
   const staticDir = path.join(root, 'dist');
-  if (!fs.existsSync(path.join(staticDir, 'index.html'))) logger.warn('console not built; serving the API only', { staticDir });
   const { app, identity, service } = createApp({
     db,
     keyring,
@@ -34,6 +51,7 @@ async function main(): Promise<void> {
     git: { allowedNetworks: config.gitAllowedNetworks, caPem: config.gitCaPem, timeoutMs: config.gitCheckTimeoutMs },
   });
 
+  if (cluster.isWorker) return { db, app, identity, staticDir };
   if (identity.isEmpty()) {
     // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.
     const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
@@ -43,7 +61,23 @@ async function main(): Promise<void> {
   } else if (config.seedFile) {
     logger.info('SEED_FILE ignored: the database is not empty', { seedFile: config.seedFile });
   }
+  return { db, app, identity, staticDir };
+}
 
+function banner(url: string, seed: string | undefined): void {
+  console.log(`\nCode Configuration console: ${url}`);
+  if (seed === DEMO_SEED_SOURCE) {
+    console.log('Demo sign-in (built-in seed):');
+    for (const u of DEMO_USERS) console.log(`  ${u.UserName.padEnd(6)} / ${u.Password.padEnd(16)} ${u.role}`);
+  }
+  console.log('');
+}
+
+/** Serves HTTP until SIGTERM/SIGINT: the whole server with WORKERS=1, one worker of the cluster otherwise. */
+async function serve(config: Config, logger: Logger): Promise<void> {
+  const { db, app, identity, staticDir } = await prepare(config, logger);
+  if (!fs.existsSync(path.join(staticDir, 'index.html')) && !cluster.isWorker)
+    logger.warn('console not built; serving the API only', { staticDir });
   const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
   // Requests Node's parser rejects (bad request line, oversized headers) still get a JSON error body.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -70,13 +104,13 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info('listening', { url, dataDir: config.dataDir });
-  console.log(`\nCode Configuration console: ${url}`);
-  if (identity.meta('seed') === DEMO_SEED_SOURCE) {
-    console.log('Demo sign-in (built-in seed):');
-    for (const u of DEMO_USERS) console.log(`  ${u.UserName.padEnd(6)} / ${u.Password.padEnd(16)} ${u.role}`);
+  if (cluster.isWorker) {
+    // The primary logs "listening" once every worker is.
+    logger.info('worker listening', { port });
+  } else {
+    logger.info('listening', { url, dataDir: config.dataDir });
+    banner(url, identity.meta('seed'));
   }
-  console.log('');
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -141,7 +141,7 @@ describe('schema and query plans', () => {
     const pragma = vi.spyOn(Database.prototype, 'pragma');
     try {
       expect(() => openDatabase(file)).toThrow(/not a database/);
-      const nonces = pragma.mock.contexts.find((db) => db.name === nonceFileOf(file));
+      const nonces = (pragma.mock.contexts as Database.Database[]).find((db) => db.name === nonceFileOf(file));
       expect(nonces).toBeDefined();
       expect(nonces?.open).toBe(false);
     } finally {

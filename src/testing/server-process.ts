@@ -10,7 +10,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** Settings the parent's environment must not leak into the child: the test decides them. */
-const SERVER_ENV = ['PORT', 'HOST', 'DATA_DIR', 'SEED_FILE', 'LOG_LEVEL', 'SECRET_KEY', 'SESSION_IDLE_MINUTES', 'TRUST_PROXY'];
+const SERVER_ENV = ['PORT', 'HOST', 'DATA_DIR', 'SEED_FILE', 'LOG_LEVEL', 'SECRET_KEY', 'SESSION_IDLE_MINUTES', 'TRUST_PROXY', 'WORKERS'];
 
 /** Children still running, killed if the test process exits without stopping them. */
 const running = new Set<ChildProcess>();
