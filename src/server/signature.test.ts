@@ -339,6 +339,18 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     expect(await count()).toBe(1);
   });
 
+  it('a replaced or deleted AccessKey counts at the next request (the opened secret is only reused for the same sealed bytes)', async () => {
+    expect((await send(signAs('dev', listReq()))).status).toBe(200);
+    const { AccessKeyId, AccessKeySecret } = TEST_USERS.dev;
+    const newSecret = `${AccessKeySecret}-rotated`;
+    const userId = (t.db.prepare('SELECT user_id FROM access_keys WHERE access_key_id = ?').pluck().get(AccessKeyId) as string) ?? '';
+    t.db.prepare('DELETE FROM access_keys WHERE access_key_id = ?').run(AccessKeyId);
+    await expectError(await send(signAs('dev', listReq())), 404, 'InvalidAccessKeyId.NotFound');
+    t.parts.identity.insertAccessKey(AccessKeyId, userId, newSecret);
+    await expectError(await send(signAs('dev', listReq())), 400, 'SignatureDoesNotMatch');
+    expect((await send(signAs('dev', { ...listReq(), accessKeySecret: newSecret }))).status).toBe(200);
+  });
+
   it('an unknown AccessKeyId is 404 InvalidAccessKeyId.NotFound', async () => {
     await expectError(await send(signAs('dev', { ...createReq(), accessKeyId: 'LTAInoSuchKey0001' })), 404, 'InvalidAccessKeyId.NotFound');
     await expectError(await send(signAs('dev', { ...listReq(), accessKeyId: 'LTAInoSuchKey0001' })), 404, 'InvalidAccessKeyId.NotFound');
