@@ -19,7 +19,7 @@ import { openDatabase } from '@/server/db';
 import { createIdentityRepository } from '@/server/identity.repository';
 import { foldName } from '@/shared/text';
 import type { Order, SortBy } from '@/shared/code-source.schema';
-import { load, ms, SECONDS } from './bench/load';
+import { load, ms, SECONDS, type LoadResult } from './bench/load';
 import { jsonServerMix, ourMix } from './bench/mixed';
 import { MIXED_SECONDS, mixedRow, sampleOf, signedVsCookie, workersComparison, type ServiceBench } from './bench/service';
 import { printSummary, recordTarget, targets } from './bench/summary';
@@ -493,9 +493,10 @@ async function main() {
 
     // A mixed workload at 32 connections, and p99 with 1 and with 2 worker processes.
     const sample = SKIP.has('api') || SKIP.has('mixed') ? undefined : sampleOf(service);
+    let oursMixed: LoadResult | undefined;
     if (sample) {
       const writeHeaders = { cookie, 'x-csrf-token': CsrfToken, 'content-type': 'application/json', origin: base };
-      await mixedRow(service, 'ours', base, ourMix({ ...sample, workspaceId: WS, readHeaders: { cookie }, writeHeaders }));
+      oursMixed = await mixedRow(service, 'ours', base, ourMix({ ...sample, workspaceId: WS, readHeaders: { cookie }, writeHeaders }));
     }
     if (!SKIP.has('api') && !SKIP.has('workers')) await workersComparison(service, base, port, cookie, midId);
 
@@ -545,6 +546,7 @@ async function main() {
             'json-server',
             jsonBase,
             jsonServerMix({ ...sample, workspaceId: WS, readHeaders: {}, writeHeaders: jsonHeaders }),
+            oursMixed,
           );
         }
         record({ section: 'memory', what: 'json-server RSS', MiB: rssMb(json.pid ?? 0) });
