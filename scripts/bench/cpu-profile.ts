@@ -2,7 +2,8 @@
  * `npm run bench:profile`: the server under 32-connection load, profiled with `node --cpu-prof`, one profile per
  * scenario (cookie Get, signed Get, cookie first page, signed first page), each summarised as self time per category
  * (session, signature, validation, JSON, logging, SQLite, HTTP, …) and the top self-time functions. Needs the bench data
- * (`npm run bench` makes it). PROFILE_SECONDS (default 10) sets each load's length; WORKERS is 1.
+ * (`npm run bench` makes it). PROFILE_SECONDS (default 10) sets each load's length; PROFILE_LOG_LEVEL (default silent)
+ * the server's LOG_LEVEL; WORKERS is 1.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
