@@ -438,6 +438,8 @@ export function createCodeSourcesRepository(
           }
         }
 
+        // A searched page past the last hit is empty: no walk of the sort index looking for rows that do not exist.
+        if (search !== undefined && f.offset >= total) return { total, items: [] };
         // Past the middle, the same rows are the first ones from the other end.
         const end = Math.min(total, f.offset + f.limit);
         const reverse = f.offset < total && f.offset > total - end;
