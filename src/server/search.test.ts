@@ -21,12 +21,15 @@ const SORT_SQL: Record<SortBy, string> = {
 };
 const VISIBILITIES: Visibility[] = [{ kind: 'all' }, { kind: 'public' }, { kind: 'public-or-own', userId: TEST_USERS.dev2.UserId }];
 
-/** Rows straight through the repository, `perTick` of them per clock value, so sort keys tie and the id decides. */
+/**
+ * Rows straight through the repository; then `perTick` of them share each creation and modification time (the
+ * repository keeps its own times strictly increasing, but rows written by other processes or a seed can tie), so
+ * the id decides within a tie.
+ */
 function seed(names: string[], perTick = 7, owner = (i: number) => (i % 3 ? TEST_USERS.dev.UserId : TEST_USERS.dev2.UserId)) {
   const repo = t.parts.codeSources;
   t.db.transaction(() => {
     names.forEach((name, i) => {
-      if (i % perTick === 0) t.clock.now += 1000;
       repo.create(
         {
           workspaceId: WS,
@@ -46,7 +49,17 @@ function seed(names: string[], perTick = 7, owner = (i: number) => (i % 3 ? TEST
         { action: 'Create', displayName: name, userId: owner(i), userName: 'seed', via: 'Seed', requestId: 'test', changes: [] },
       );
     });
+    t.db
+      .prepare(
+        `UPDATE code_sources SET gmt_create_time = printf('2026-01-01T00:%02d:00.000Z', (id / ?) % 60),
+           gmt_modify_time = printf('2026-02-01T00:%02d:00.000Z', (id * 7 / ?) % 60)`,
+      )
+      .run(perTick, perTick);
   })();
+  const ties = t.db
+    .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM code_sources GROUP BY gmt_create_time HAVING count(*) > 1)')
+    .get() as { n: number };
+  expect(ties.n).toBeGreaterThan(0);
 }
 
 /** The plain answer: every matching row in the sort order with the id as tie-breaker, then LIMIT/OFFSET. */
@@ -136,8 +149,26 @@ describe('search stays exact', () => {
       }
     }
     // The far-end walk past the middle of a long search's hits.
-    expectSameAsPlain({ workspaceId: WS, visibility: { kind: 'all' }, search: `${stem}-tail-`, sortBy: 'GmtCreateTime', order: 'DESC', limit: 7, offset: 33 });
-    expect(t.parts.codeSources.list({ workspaceId: WS, visibility: { kind: 'all' }, search: `${stem}-tail-1`, sortBy: 'DisplayName', order: 'ASC', limit: 50, offset: 0 }).total).toBe(11);
+    expectSameAsPlain({
+      workspaceId: WS,
+      visibility: { kind: 'all' },
+      search: `${stem}-tail-`,
+      sortBy: 'GmtCreateTime',
+      order: 'DESC',
+      limit: 7,
+      offset: 33,
+    });
+    expect(
+      t.parts.codeSources.list({
+        workspaceId: WS,
+        visibility: { kind: 'all' },
+        search: `${stem}-tail-1`,
+        sortBy: 'DisplayName',
+        order: 'ASC',
+        limit: 50,
+        offset: 0,
+      }).total,
+    ).toBe(11);
   });
 
   it('1-2 character searches are exact, also when a range is too wide for the suffix keys (the name scan)', () => {
@@ -166,7 +197,9 @@ describe('search stays exact', () => {
       expect(res.status, DisplayName).toBe(200);
     }
     const search = async (q: string) => {
-      const res = await t.as('guest').get(`${C}?WorkspaceId=${WS}&PageSize=50&SortBy=DisplayName&Order=ASC&DisplayName=${encodeURIComponent(q)}`);
+      const res = await t
+        .as('guest')
+        .get(`${C}?WorkspaceId=${WS}&PageSize=50&SortBy=DisplayName&Order=ASC&DisplayName=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
       const body = (await res.json()) as { CodeSources: { DisplayName: string }[]; TotalCount: number };
       expect(body.TotalCount).toBe(body.CodeSources.length);
@@ -196,7 +229,11 @@ describe('the count cache', () => {
   /** The same count straight from the rows. */
   function truth(user: 'admin' | 'dev' | 'guest', q: string): number {
     const vis =
-      user === 'admin' ? '1' : user === 'guest' ? `accessibility = 'PUBLIC'` : `(accessibility = 'PUBLIC' OR user_id = '${TEST_USERS.dev.UserId}')`;
+      user === 'admin'
+        ? '1'
+        : user === 'guest'
+          ? `accessibility = 'PUBLIC'`
+          : `(accessibility = 'PUBLIC' OR user_id = '${TEST_USERS.dev.UserId}')`;
     return (
       t.db.prepare(`SELECT count(*) AS n FROM code_sources WHERE workspace_id = ? AND instr(name_fold, ?) > 0 AND ${vis}`).get(WS, q) as {
         n: number;
@@ -249,8 +286,12 @@ describe('the count cache', () => {
   it('is invalidated by batch publish and batch delete', async () => {
     const a = await create('admin', 'cached-batch-a');
     const b = await create('admin', 'cached-batch-b');
-    await afterWrite('guest', 'cached-batch', () => t.as('admin').post(`${C}/batch`, { WorkspaceId: WS, Action: 'Publish', CodeSourceIds: [a, b] }));
-    await afterWrite('admin', 'cached-batch', () => t.as('admin').post(`${C}/batch`, { WorkspaceId: WS, Action: 'Delete', CodeSourceIds: [a] }));
+    await afterWrite('guest', 'cached-batch', () =>
+      t.as('admin').post(`${C}/batch`, { WorkspaceId: WS, Action: 'Publish', CodeSourceIds: [a, b] }),
+    );
+    await afterWrite('admin', 'cached-batch', () =>
+      t.as('admin').post(`${C}/batch`, { WorkspaceId: WS, Action: 'Delete', CodeSourceIds: [a] }),
+    );
   });
 
   it('is invalidated by an owner transfer', async () => {
@@ -263,9 +304,9 @@ describe('the count cache', () => {
     const versionOf = () =>
       (t.db.prepare('SELECT version FROM code_source_write_versions WHERE workspace_id = ?').get(WS) as { version: number }).version;
     const v = versionOf();
-    const [id] = (t.db.prepare(`SELECT code_source_id AS id FROM code_sources WHERE name_fold = 'cached-adm-0'`).all() as { id: string }[]).map(
-      (r) => r.id,
-    );
+    const [id] = (
+      t.db.prepare(`SELECT code_source_id AS id FROM code_sources WHERE name_fold = 'cached-adm-0'`).all() as { id: string }[]
+    ).map((r) => r.id);
     const res = await t.as('admin').put(`${C}/${id}`, { Description: 'only the description' });
     expect(res.status).toBe(200);
     expect(versionOf()).toBe(v);
