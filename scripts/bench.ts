@@ -3,7 +3,7 @@
  * write rates, server memory, and the console's bundle and Lighthouse scores — all in one run, on one machine.
  * Prints a table and writes the same figures as JSON under bench/results/ (git-ignored).
  *
- * BENCH_SECONDS (default 5) sets each load run's length; BENCH_SKIP=api,json-server,lighthouse skips parts.
+ * BENCH_SECONDS (default 5) sets each load run's length; BENCH_SKIP=search-floors,api,json-server,lighthouse skips parts.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,6 +20,7 @@ import { createIdentityRepository } from '@/server/identity.repository';
 import { foldName } from '@/shared/text';
 import type { Order, SortBy } from '@/shared/code-source.schema';
 import { signRequest } from '@/testing/sign';
+import { searchFloors } from './bench/search-floors';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -344,6 +345,8 @@ async function main() {
 
   const dataDir = path.join(RESULTS, 'data-100k');
   const { ids } = await prepareData(dataDir);
+  if (!SKIP.has('search-floors'))
+    for (const row of searchFloors(path.join(dataDir, 'code-config.sqlite'), WS, KEY, Math.min(2, SECONDS))) record(row);
   const port = 18_000 + Math.floor(Math.random() * 1000);
   const server = await startProcess(
     process.execPath,
