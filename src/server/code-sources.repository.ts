@@ -348,13 +348,13 @@ export function createCodeSourcesRepository(
   function searchTotal(f: ListFilter & { search: string }, range: SuffixRange | undefined): number {
     const where = buildWhere(f);
     if (range?.exact && [...f.search].length <= 2) {
-      // 1-2 characters can be in most names: count keys up to a cap first, and scan names when the range is huge.
-      const keys = (
-        prepared(
-          'SELECT count(*) AS n FROM (SELECT 1 FROM code_source_suffixes cs WHERE cs.workspace_id = ? AND cs.suffix >= ? AND cs.suffix < ? LIMIT ?)',
-        ).get(f.workspaceId, range.lo, range.hi, RANGE_CAP) as { n: number }
-      ).n;
-      if (keys >= RANGE_CAP) range = undefined;
+      // 1-2 characters can be in most names: count up to a cap of keys in one pass, and scan the names instead when
+      // the range is larger than that.
+      const capped = prepared(
+        `SELECT count(*) AS keys, count(DISTINCT id) AS n FROM (SELECT cs.id FROM code_source_suffixes cs WHERE ${where.sql} AND cs.suffix >= ? AND cs.suffix < ? LIMIT ?)`,
+      ).get(...where.params, range.lo, range.hi, RANGE_CAP) as { keys: number; n: number };
+      if (capped.keys < RANGE_CAP) return capped.n;
+      range = undefined;
     }
     if (!range) {
       return (
