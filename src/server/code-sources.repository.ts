@@ -3,7 +3,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Accessibility, Order, SortBy } from '@/shared/code-source.schema';
 import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shared/admin.schema';
 import type { Keyring } from './crypto';
-import { isUniqueViolation, writeTransaction, type Db } from './db';
+import { isUniqueViolation, SEARCH_SUFFIX_LENGTH, writeTransaction, type Db } from './db';
 
 /** A stored code source as the service sees it; the token stays sealed, only whether one is set. */
 export interface CodeSourceRecord {
@@ -195,7 +195,12 @@ export const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 const tokenBinding = (codeSourceId: string) => `code_sources.access_token:${codeSourceId}`;
 
 /** Storage of code sources. Knows SQL and sealing; knows nothing of HTTP, roles or requests. */
-export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () => Date = () => new Date()) {
+export function createCodeSourcesRepository(
+  db: Db,
+  keyring: Keyring,
+  clock: () => Date = () => new Date(),
+  options: { countCache: boolean } = { countCache: true },
+) {
   const byId = db.prepare<[string], Row>(`${SELECT} WHERE cs.code_source_id = ?`);
   const insert = db.prepare(`
     INSERT INTO code_sources (code_source_id, workspace_id, user_id, display_name, name_fold, description, code_repo,
@@ -300,28 +305,100 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
   }
 
   /**
-   * How a searched list is read. `fts`: candidates from the trigram index (3+ characters), joined and sorted — cheap
-   * when the hits are few. `name-scan`: every name of the workspace tested with instr() on the name index, then
-   * sorted — for 1-2 characters, which have no trigram. `ordered`: walk the sort index and stop after the page —
-   * cheap when hits are many. instr() is a literal substring test: %, _ and \ mean themselves.
+   * How a searched list finds its hits. Every suffix of every folded name (cut to SEARCH_SUFFIX_LENGTH code points) is
+   * a key of code_source_suffixes, so the names containing q are one key range: [q, q with its last code point + 1)
+   * — exact under SQLite's binary (UTF-8 byte, i.e. code point) order. A longer q takes the range of its first
+   * SEARCH_SUFFIX_LENGTH code points as candidates and tests the literal substring with instr(), so %, _ and \ mean
+   * themselves everywhere.
    */
-  type SearchPlan = 'fts' | 'name-scan' | 'ordered';
-  function fromClause(f: ListFilter, plan: SearchPlan): { from: string; where: string; params: unknown[] } {
+  interface SuffixRange {
+    lo: string;
+    hi: string;
+    /** The range alone decides (q fits in a key); otherwise candidates are tested with instr(). */
+    exact: boolean;
+  }
+  function suffixRange(search: string): SuffixRange | undefined {
+    const points = [...search].slice(0, SEARCH_SUFFIX_LENGTH);
+    const exact = points.length === [...search].length;
+    // U+10FFFF has no successor: drop it from the key (the candidates are then tested).
+    let dropped = false;
+    while (points.length > 0 && points.at(-1) === '\u{10FFFF}') {
+      points.pop();
+      dropped = true;
+    }
+    const last = points.pop();
+    if (last === undefined) return undefined;
+    const cp = last.codePointAt(0) ?? 0;
+    const next = cp === 0xd7ff ? 0xe000 : cp + 1; // no surrogates in text
+    const prefix = points.join('');
+    return { lo: prefix + last, hi: prefix + String.fromCodePoint(next), exact: exact && !dropped };
+  }
+
+  /** Above this many keys in a 1-2 character range, testing every name (the name index) counts sooner. */
+  const RANGE_CAP = 30_000;
+  /** Up to this many hits, fetching them all and sorting is cheap; above, it depends on how far the page is. */
+  const FEW_HITS = 2000;
+
+  /** Counts of searched lists, keyed by the workspace's write version (read in the same snapshot as the page). */
+  const countCache = new Map<string, number>();
+  const COUNT_CACHE_ENTRIES = 1000;
+  const writeVersion = db.prepare<[string], { version: number }>('SELECT version FROM code_source_write_versions WHERE workspace_id = ?');
+
+  /** TotalCount of a searched list, read in the caller's transaction. */
+  function searchTotal(f: ListFilter & { search: string }, range: SuffixRange | undefined): number {
+    const where = buildWhere(f);
+    if (range?.exact && [...f.search].length <= 2) {
+      // 1-2 characters can be in most names: count up to a cap of keys in one pass, and scan the names instead when
+      // the range is larger than that.
+      const capped = prepared(
+        `SELECT count(*) AS keys, count(DISTINCT id) AS n FROM (SELECT cs.id FROM code_source_suffixes cs WHERE ${where.sql} AND cs.suffix >= ? AND cs.suffix < ? LIMIT ?)`,
+      ).get(...where.params, range.lo, range.hi, RANGE_CAP) as { keys: number; n: number };
+      if (capped.keys < RANGE_CAP) return capped.n;
+      range = undefined;
+    }
+    if (!range) {
+      return (
+        prepared(
+          `SELECT count(*) AS n FROM code_sources cs INDEXED BY code_sources_name WHERE ${where.sql} AND instr(cs.name_fold, ?) > 0`,
+        ).get(...where.params, f.search) as { n: number }
+      ).n;
+    }
+    if (range.exact) {
+      // Index-only: the suffix table carries the workspace and visibility columns under the same names.
+      return (
+        prepared(
+          `SELECT count(DISTINCT cs.id) AS n FROM code_source_suffixes cs WHERE ${where.sql} AND cs.suffix >= ? AND cs.suffix < ?`,
+        ).get(...where.params, range.lo, range.hi) as { n: number }
+      ).n;
+    }
+    const q = candidates(f, range);
+    return (prepared(`SELECT count(*) AS n FROM ${q.from} WHERE ${q.where}`).get(...q.params) as { n: number }).n;
+  }
+
+  /** The hits of a searched list from its suffix range, each row once, then filtered and tested with instr(). */
+  function candidates(f: ListFilter & { search: string }, range: SuffixRange): { from: string; where: string; params: unknown[] } {
+    const where = buildWhere(f);
+    return {
+      from: `(SELECT DISTINCT s.id FROM code_source_suffixes s WHERE s.workspace_id = ? AND s.suffix >= ? AND s.suffix < ?) hit
+             CROSS JOIN code_sources cs ON cs.id = hit.id`,
+      where: `${where.sql} AND instr(cs.name_fold, ?) > 0`,
+      params: [f.workspaceId, range.lo, range.hi, ...where.params, f.search],
+    };
+  }
+
+  /** Walks a sort index (or the table) in order, testing each row: cheap when hits are dense or there is no search. */
+  function ordered(f: ListFilter): { from: string; where: string; params: unknown[] } {
     const where = buildWhere(f);
     if (!f.search) return { from: 'code_sources cs', where: where.sql, params: where.params };
-    if (plan === 'fts') {
-      return {
-        from: 'code_sources_fts CROSS JOIN code_sources cs ON cs.id = code_sources_fts.rowid',
-        where: `code_sources_fts MATCH ? AND ${where.sql} AND instr(cs.name_fold, ?) > 0`,
-        params: [ftsPhrase(f.search), ...where.params, f.search],
-      };
-    }
-    const from = plan === 'name-scan' ? 'code_sources cs INDEXED BY code_sources_name' : 'code_sources cs';
-    return { from, where: `${where.sql} AND instr(cs.name_fold, ?) > 0`, params: [...where.params, f.search] };
+    return { from: 'code_sources cs', where: `${where.sql} AND instr(cs.name_fold, ?) > 0`, params: [...where.params, f.search] };
   }
-  const ftsPhrase = (text: string) => `"${text.replaceAll('"', '""')}"`;
-  /** Above this many hits, walking the sort index finds a page sooner than sorting every hit. */
-  const FEW_HITS = 2000;
+
+  const unsearchedTotal = (f: ListFilter) => {
+    const where = buildWhere(f);
+    return (
+      prepared(`SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${where.sql}`).get(...where.params) as { n: number }
+    ).n;
+  };
 
   return {
     findById(codeSourceId: string): CodeSourceRecord | undefined {
@@ -329,39 +406,64 @@ export function createCodeSourcesRepository(db: Db, keyring: Keyring, clock: () 
       return row && toRecord(row);
     },
 
+    /**
+     * A page and the exact TotalCount, both from one read transaction (one snapshot). A page past the middle is read
+     * from the far end in the opposite order (the total is exact, so the offset from the far end is too).
+     */
     list(f: ListFilter): { items: CodeSourceRecord[]; total: number } {
-      const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
-      // Ties are broken by the id, so paging never repeats or skips a row.
-      const orderBy =
-        f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
       const read = db.transaction(() => {
         let total: number;
-        let q: ReturnType<typeof fromClause>;
-        if (!f.search) {
-          q = fromClause(f, 'ordered');
-          total = (
-            prepared(`SELECT coalesce(sum(cs.n), 0) AS n FROM code_source_counts cs WHERE ${q.where}`).get(...q.params) as { n: number }
-          ).n;
-        } else {
-          const trigrams = [...f.search].length >= 3;
-          // The trigram index counts its candidates (all workspaces) in well under a millisecond.
-          const candidates = trigrams
-            ? (
-                prepared('SELECT count(*) AS n FROM code_sources_fts WHERE code_sources_fts MATCH ?').get(ftsPhrase(f.search)) as {
-                  n: number;
-                }
-              ).n
-            : Infinity;
-          const counted = fromClause(f, candidates <= FEW_HITS * 4 ? 'fts' : 'name-scan');
-          total = (prepared(`SELECT count(*) AS n FROM ${counted.from} WHERE ${counted.where}`).get(...counted.params) as { n: number }).n;
-          q = total > FEW_HITS ? fromClause(f, 'ordered') : trigrams && candidates <= FEW_HITS * 4 ? counted : fromClause(f, 'name-scan');
+        const search = f.search || undefined;
+        const range = search === undefined ? undefined : suffixRange(search);
+        if (search === undefined) total = unsearchedTotal(f);
+        else {
+          const key = options.countCache
+            ? JSON.stringify([
+                f.workspaceId,
+                writeVersion.get(f.workspaceId)?.version ?? 0,
+                search,
+                f.visibility,
+                f.accessibility ?? null,
+                f.creatorId ?? null,
+              ])
+            : undefined;
+          const cached = key === undefined ? undefined : countCache.get(key);
+          if (cached !== undefined) total = cached;
+          else {
+            total = searchTotal({ ...f, search }, range);
+            if (key !== undefined) {
+              if (countCache.size >= COUNT_CACHE_ENTRIES) countCache.delete(countCache.keys().next().value ?? '');
+              countCache.set(key, total);
+            }
+          }
+        }
+
+        // A searched page past the last hit is empty: no walk of the sort index looking for rows that do not exist.
+        if (search !== undefined && f.offset >= total) return { total, items: [] };
+        // Past the middle, the same rows are the first ones from the other end.
+        const end = Math.min(total, f.offset + f.limit);
+        const reverse = f.offset < total && f.offset > total - end;
+        const offset = reverse ? total - end : f.offset;
+        const limit = reverse ? end - f.offset : f.limit;
+        const forward = f.order === 'DESC' ? 'DESC' : 'ASC';
+        const dir = reverse ? (forward === 'ASC' ? 'DESC' : 'ASC') : forward;
+        // Ties are broken by the id, so paging never repeats or skips a row.
+        const orderBy =
+          f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
+
+        // Few hits, or a page so deep that walking the sort index would pass more rows than there are hits: fetch
+        // the hits and sort them. Otherwise walk the sort index and stop after the page.
+        let q = ordered(f);
+        if (search !== undefined && range && total > 0) {
+          const density = total / Math.max(1, unsearchedTotal(f));
+          if (total <= FEW_HITS || (offset + limit) / density > 2 * total) q = candidates({ ...f, search }, range);
         }
         const rows = prepared(
           `${SELECT_COLUMNS} FROM ${q.from} JOIN users u ON u.user_id = cs.user_id WHERE ${q.where} ORDER BY ${orderBy} LIMIT ? OFFSET ?`,
-        ).all(...q.params, f.limit, f.offset) as Row[];
+        ).all(...q.params, limit, offset) as Row[];
+        if (reverse) rows.reverse();
         return { total, items: rows.map(toRecord) };
       });
-      // One read transaction: the count and the page come from the same snapshot.
       return read.deferred();
     },
 

@@ -21,6 +21,9 @@ export class AppDatabase extends Database {
 
 export type Db = AppDatabase;
 
+/** How many code points of each suffix of a folded name migration 6 keeps (its SQL says 24 literally). */
+export const SEARCH_SUFFIX_LENGTH = 24;
+
 /**
  * Versioned migrations, applied in order inside one transaction each; `PRAGMA user_version` records the last one.
  * Never edit a released migration: add the next.
@@ -202,6 +205,85 @@ const migrations: string[] = [
   `
   -- Signature nonces moved to their own file (openNonceDatabase): a signed read no longer costs a durable write here.
   DROP TABLE signature_nonces;
+  `,
+  `
+  -- Substring search by suffix ranges (replaces the FTS5 trigram index). Every suffix of a folded name, cut to
+  -- 24 code points (SEARCH_SUFFIX_LENGTH), is a key: a name contains q (up to that length) exactly when some key of it starts with
+  -- q, so a search is one index range [q, q with its last code point + 1) and its count is index-only
+  -- (count(DISTINCT id): a name may contain q twice). Longer queries use the range of their first 24 code points
+  -- and test the literal substring. Visibility columns ride along so scoped counts need no row.
+  CREATE TABLE suffix_positions (i INTEGER PRIMARY KEY) STRICT;
+  -- 1..1024: more than any folded name has (128 code points, at most doubled by case folding).
+  WITH RECURSIVE p(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM p WHERE i < 1024) INSERT INTO suffix_positions (i) SELECT i FROM p;
+  CREATE TABLE code_source_suffixes (
+    workspace_id TEXT NOT NULL,
+    suffix TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    accessibility TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, suffix, id)
+  ) STRICT, WITHOUT ROWID;
+  INSERT OR IGNORE INTO code_source_suffixes (workspace_id, suffix, id, accessibility, user_id)
+    SELECT cs.workspace_id, substr(cs.name_fold, p.i, 24), cs.id, cs.accessibility, cs.user_id
+    FROM code_sources cs JOIN suffix_positions p ON p.i <= length(cs.name_fold)
+    ORDER BY 1, 2, 3;
+  CREATE TRIGGER code_source_suffixes_insert AFTER INSERT ON code_sources BEGIN
+    INSERT OR IGNORE INTO code_source_suffixes (workspace_id, suffix, id, accessibility, user_id)
+      SELECT new.workspace_id, substr(new.name_fold, p.i, 24), new.id, new.accessibility, new.user_id
+      FROM suffix_positions p WHERE p.i <= length(new.name_fold);
+  END;
+  CREATE TRIGGER code_source_suffixes_delete AFTER DELETE ON code_sources BEGIN
+    DELETE FROM code_source_suffixes WHERE workspace_id = old.workspace_id AND id = old.id
+      AND suffix IN (SELECT substr(old.name_fold, p.i, 24) FROM suffix_positions p WHERE p.i <= length(old.name_fold));
+  END;
+  CREATE TRIGGER code_source_suffixes_rename AFTER UPDATE OF workspace_id, name_fold ON code_sources
+    WHEN old.workspace_id IS NOT new.workspace_id OR old.name_fold IS NOT new.name_fold
+  BEGIN
+    DELETE FROM code_source_suffixes WHERE workspace_id = old.workspace_id AND id = old.id
+      AND suffix IN (SELECT substr(old.name_fold, p.i, 24) FROM suffix_positions p WHERE p.i <= length(old.name_fold));
+    INSERT OR IGNORE INTO code_source_suffixes (workspace_id, suffix, id, accessibility, user_id)
+      SELECT new.workspace_id, substr(new.name_fold, p.i, 24), new.id, new.accessibility, new.user_id
+      FROM suffix_positions p WHERE p.i <= length(new.name_fold);
+  END;
+  CREATE TRIGGER code_source_suffixes_visibility AFTER UPDATE OF accessibility, user_id ON code_sources
+    WHEN (old.accessibility IS NOT new.accessibility OR old.user_id IS NOT new.user_id)
+      AND old.workspace_id IS new.workspace_id AND old.name_fold IS new.name_fold
+  BEGIN
+    UPDATE code_source_suffixes SET accessibility = new.accessibility, user_id = new.user_id
+      WHERE workspace_id = new.workspace_id AND id = new.id
+        AND suffix IN (SELECT substr(new.name_fold, p.i, 24) FROM suffix_positions p WHERE p.i <= length(new.name_fold));
+  END;
+
+  -- A per-workspace version, bumped in the writing transaction by every change that can change a search count
+  -- (create, delete, rename, visibility, owner). Cached counts are keyed by it, so a cached count is exact for the
+  -- snapshot that reads the same version, in every process.
+  CREATE TABLE code_source_write_versions (
+    workspace_id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  INSERT INTO code_source_write_versions (workspace_id, version) SELECT DISTINCT workspace_id, 1 FROM code_sources;
+  CREATE TRIGGER code_source_write_versions_insert AFTER INSERT ON code_sources BEGIN
+    INSERT INTO code_source_write_versions (workspace_id, version) VALUES (new.workspace_id, 1)
+      ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;
+  END;
+  CREATE TRIGGER code_source_write_versions_delete AFTER DELETE ON code_sources BEGIN
+    INSERT INTO code_source_write_versions (workspace_id, version) VALUES (old.workspace_id, 1)
+      ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;
+  END;
+  CREATE TRIGGER code_source_write_versions_update AFTER UPDATE OF workspace_id, name_fold, accessibility, user_id ON code_sources
+    WHEN old.workspace_id IS NOT new.workspace_id OR old.name_fold IS NOT new.name_fold
+      OR old.accessibility IS NOT new.accessibility OR old.user_id IS NOT new.user_id
+  BEGIN
+    INSERT INTO code_source_write_versions (workspace_id, version) VALUES (old.workspace_id, 1)
+      ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;
+    INSERT INTO code_source_write_versions (workspace_id, version) VALUES (new.workspace_id, 1)
+      ON CONFLICT (workspace_id) DO UPDATE SET version = version + 1;
+  END;
+
+  DROP TRIGGER code_sources_fts_insert;
+  DROP TRIGGER code_sources_fts_delete;
+  DROP TRIGGER code_sources_fts_update;
+  DROP TABLE code_sources_fts;
   `,
 ];
 

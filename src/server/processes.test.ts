@@ -491,10 +491,16 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
       try {
         db.pragma('busy_timeout = 10000');
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        db.prepare("INSERT INTO code_sources_fts(code_sources_fts) VALUES ('integrity-check')").run();
-        const ftsRows = (db.prepare('SELECT count(*) AS n FROM code_sources_fts').get() as { n: number }).n;
-        const rowCount = (db.prepare('SELECT count(*) AS n FROM code_sources').get() as { n: number }).n;
-        expect(ftsRows).toBe(rowCount);
+        // The trigger-kept search suffixes are exactly those of the rows (keys and visibility columns).
+        const expectedKeys = `SELECT DISTINCT cs.workspace_id, substr(cs.name_fold, p.i, 24), cs.id, cs.accessibility, cs.user_id
+          FROM code_sources cs JOIN suffix_positions p ON p.i <= length(cs.name_fold)`;
+        const storedKeys = 'SELECT workspace_id, suffix, id, accessibility, user_id FROM code_source_suffixes';
+        const suffixDrift = db
+          .prepare(
+            `SELECT (SELECT count(*) FROM (${expectedKeys} EXCEPT ${storedKeys})) + (SELECT count(*) FROM (${storedKeys} EXCEPT ${expectedKeys})) AS n`,
+          )
+          .get() as { n: number };
+        expect(suffixDrift.n).toBe(0);
         // The trigger-kept counts agree with the rows, group by group.
         const drift = db
           .prepare(

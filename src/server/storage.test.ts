@@ -153,7 +153,7 @@ describe('schema and query plans', () => {
   it('migrations are idempotent and recorded in user_version', () => {
     t.db.close();
     const again = openDatabase(t.file);
-    expect(again.pragma('user_version', { simple: true })).toBe(5);
+    expect(again.pragma('user_version', { simple: true })).toBe(6);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.pragma('foreign_keys', { simple: true })).toBe(1);
