@@ -42,5 +42,5 @@ test('412: someone else saves while the form is open; the user sees it, reloads 
   await page.getByRole('link', { name: 'conflict-target', exact: true }).click();
   const details = page.getByRole('dialog', { name: 'conflict-target' });
   await expect(details.getByText('Mine, on top of theirs')).toBeVisible();
-  await expect(details.getByText('their-branch')).toBeVisible();
+  await expect(details.getByText('their-branch', { exact: true })).toBeVisible();
 });
