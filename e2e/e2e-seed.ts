@@ -20,6 +20,11 @@ export const ACTIVITY = { id: '3009', name: 'E2E Team Activity' };
  * after the others', so no user's default (first) workspace changes.
  */
 export const BULK = { id: '3003', name: 'E2E Selection' };
+/**
+ * The drawer-URL, session-expiry and edit-conflict journeys work here, on code sources of their own (each finds
+ * its rows by searching its own prefix). Named to sort last, so no one's default workspace.
+ */
+export const DRAWERS = { id: '3010', name: 'E2E Zone Drawers' };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -34,6 +39,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: PAGING.id, WorkspaceName: PAGING.name },
     { WorkspaceId: ACTIVITY.id, WorkspaceName: ACTIVITY.name },
     { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
+    { WorkspaceId: DRAWERS.id, WorkspaceName: DRAWERS.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -53,8 +59,18 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: BULK.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: BULK.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: BULK.id, UserId: USERS.guest.UserId, Roles: ['PAI.WorkspaceGuest'] },
+    { WorkspaceId: DRAWERS.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: DRAWERS.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: DRAWERS.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
   ],
   codeSources: [
+    ...['url-edit-target', 'expiry-target', 'expiry-other-user', 'conflict-target'].map((name) => ({
+      UserId: USERS.dev.UserId,
+      WorkspaceId: DRAWERS.id,
+      DisplayName: name,
+      Description: `Saved description of ${name}`,
+      CodeRepo: repo(name),
+    })),
     {
       UserId: USERS.dev.UserId,
       WorkspaceId: MAIN.id,

@@ -21,7 +21,9 @@ function LazyActivity() {
   );
 }
 
-/** URL map: the list and its details drawer share a page; the list view and the activity's filters live in the query string. */
+/**
+ * URL map: the list and its drawers (details, create at `new`, duplicate at `new?from=`, edit at `:id/edit`) share a
+ * page, so opening or closing a drawer is a navigation that keeps the page mounted; the list view and the activity's filters live in the query string. */
 export function AppRoutes() {
   return (
     <Routes>
@@ -30,7 +32,9 @@ export function AppRoutes() {
         <Route element={<AppLayout />}>
           <Route index element={<Navigate to="/code-sources" replace />} />
           <Route path="code-sources" element={<CodeSourcesRoute />} />
+          <Route path="code-sources/new" element={<CodeSourcesRoute />} />
           <Route path="code-sources/:codeSourceId" element={<CodeSourcesRoute />} />
+          <Route path="code-sources/:codeSourceId/edit" element={<CodeSourcesRoute />} />
           <Route path="activity" element={<LazyActivity />} />
           <Route path="*" element={<Navigate to="/code-sources" replace />} />
         </Route>

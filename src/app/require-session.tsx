@@ -1,11 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Spin } from 'antd';
-import { useEffect } from 'react';
-import { Navigate, Outlet, useLocation } from 'react-router';
+import { Fragment, lazy, Suspense, useEffect, useState } from 'react';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { onUnauthenticated } from '@/lib/api-client';
 import { sessionKeys, sessionQuery } from '@/lib/session.api';
 import type { SessionInfo } from '@/shared/session.schema';
 import { ErrorState } from '@/components/error-state';
+import { forgetUserData } from './user-data';
+
+const SessionExpiredDialog = lazy(() => import('./session-expired-dialog'));
 
 /** The sign-in URL that brings the user back to `path` afterwards. */
 export function signInHref(path: string, expired = false): string {
@@ -14,15 +17,26 @@ export function signInHref(path: string, expired = false): string {
   return `/sign-in?${search.toString()}`;
 }
 
-/** Screens behind it need a session; without one (or when it expires) the user signs in and comes back here. */
+/**
+ * Screens behind it need a session; without one the user signs in and comes back here. When the session ends while
+ * the user works (any request answers 401), a sign-in dialog opens over the page, which stays mounted: a form keeps
+ * its values, and once the same user has signed in again, Save goes through. Another user signing in there gets
+ * their own view from scratch — nothing of the previous user's screen (an open form, a selection) survives.
+ */
 export function RequireSession() {
   const queryClient = useQueryClient();
   const location = useLocation();
+  const navigate = useNavigate();
   const session = useQuery(sessionQuery());
+  const [expired, setExpired] = useState(false);
 
   useEffect(
     () =>
       onUnauthenticated(() => {
+        if (queryClient.getQueryData(sessionQuery().queryKey)?.SignedIn) {
+          setExpired(true);
+          return;
+        }
         const signedOut: SessionInfo & { Expired?: boolean } = { SignedIn: false, RequestId: '', Expired: true };
         queryClient.setQueryData(sessionKeys.session(), signedOut);
       }),
@@ -38,8 +52,33 @@ export function RequireSession() {
   }
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} />;
   if (!session.data.SignedIn) {
-    const expired = (session.data as { Expired?: boolean }).Expired === true;
-    return <Navigate to={signInHref(location.pathname + location.search, expired)} replace />;
+    const expiredHere = (session.data as { Expired?: boolean }).Expired === true;
+    return <Navigate to={signInHref(location.pathname + location.search, expiredHere)} replace />;
   }
-  return <Outlet />;
+  const previous = session.data;
+  const onSignedIn = (next: SessionInfo) => {
+    setExpired(false);
+    if (next.UserId === previous.UserId) {
+      // The same person: keep the screen, take the new session's CSRF token, and ask again what failed meanwhile.
+      queryClient.setQueryData(sessionKeys.session(), next);
+      void queryClient.refetchQueries({ type: 'active', predicate: (query) => query.state.status === 'error' });
+      return;
+    }
+    // Someone else: nothing cached or typed for the previous user may show. The key below remounts the screens.
+    forgetUserData(queryClient);
+    queryClient.setQueryData(sessionKeys.session(), next);
+    void navigate('/code-sources', { replace: true });
+  };
+  return (
+    <>
+      <Fragment key={previous.UserId}>
+        <Outlet />
+      </Fragment>
+      {expired && (
+        <Suspense fallback={null}>
+          <SessionExpiredDialog userName={previous.UserName ?? ''} onSignedIn={onSignedIn} />
+        </Suspense>
+      )}
+    </>
+  );
 }

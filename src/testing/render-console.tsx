@@ -1,7 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { render } from '@testing-library/react';
 import type { ReactElement } from 'react';
-import { MemoryRouter, useLocation } from 'react-router';
+import { MemoryRouter, RouterProvider, useLocation, type createMemoryRouter } from 'react-router';
 import { connectCsrfToken, type Workspace } from '@/lib/session.api';
 import { Providers } from '@/app/providers';
 
@@ -32,6 +32,15 @@ export function renderConsole(ui: ReactElement, { url = '/', queryClient = testQ
     </Providers>,
   );
   return { ...result, queryClient };
+}
+
+/** Renders a data router (e.g. `createMemoryRouter`, whose history a test can move Back) with the console's providers. */
+export function renderRouter(router: ReturnType<typeof createMemoryRouter>, { queryClient = testQueryClient() } = {}) {
+  return render(
+    <Providers queryClient={queryClient} initialLocale="en">
+      <RouterProvider router={router} />
+    </Providers>,
+  );
 }
 
 export const adminWorkspace: Workspace = {

@@ -1,12 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import { Drawer, Skeleton } from 'antd';
-import { useCallback, useRef, useState } from 'react';
+import { Button, Drawer, Skeleton } from 'antd';
+import { useCallback, useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 import type { CodeSource } from '@/shared/code-source.schema';
+import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
+import type { Workspace } from '@/lib/session.api';
 import { useFeedback } from '@/components/feedback';
 import { ErrorState } from '@/components/error-state';
+import { StatusPanel } from '@/components/status-panel';
 import { CodeSourceForm } from './code-source-form';
+import type { CodeSourceWithEtag } from './code-sources.api';
 import { codeSourceDetailQuery, useCreateCodeSource, useUpdateCodeSource } from './code-sources.queries';
+import type { FormRoute } from './drawer-route';
 import {
   createPayload,
   duplicateFormValues,
@@ -16,19 +21,33 @@ import {
   updatePayload,
   type CodeSourceFormValues,
 } from './form-values';
-
-/** What the form drawer was opened for. */
-export type FormTarget = { kind: 'create' } | { kind: 'duplicate'; source: CodeSource } | { kind: 'edit'; id: string; name: string };
+import { abilitiesFor, canCreateIn } from './permissions';
 
 export interface CodeSourceFormDrawerProps {
-  target: FormTarget;
+  /** What the URL opened the form for. */
+  route: FormRoute;
   workspaceId: string;
+  workspace: Workspace | undefined;
+  userId: string | undefined;
   onClose: () => void;
-  onSaved: (id: string, kind: FormTarget['kind']) => void;
+  onSaved: (id: string, kind: FormRoute['kind']) => void;
+  /** The code source belongs to another workspace than `workspaceId` (a link naming the wrong one): open it there. */
+  onOtherWorkspace: (workspaceId: string) => void;
 }
 
-/** The create/edit drawer: loads what the form needs, runs the mutation, shows the toast. Loaded lazily. */
-export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onSaved }: CodeSourceFormDrawerProps) {
+/**
+ * The create/edit/duplicate drawer, opened by its URL: loads what the form needs (edit: the code source as the
+ * server has it now, with its ETag; duplicate: the original), runs the mutation, shows the toast. Loaded lazily.
+ */
+export default function CodeSourceFormDrawer({
+  route,
+  workspaceId,
+  workspace,
+  userId,
+  onClose,
+  onSaved,
+  onOtherWorkspace,
+}: CodeSourceFormDrawerProps) {
   const { t } = useI18n();
   const { confirm } = useFeedback();
   const dirty = useRef(false);
@@ -47,34 +66,119 @@ export default function CodeSourceFormDrawer({ target, workspaceId, onClose, onS
       onOk: async () => onClose(),
     });
   };
+
+  const sourceId = route.kind === 'edit' ? route.id : route.kind === 'duplicate' ? route.from : undefined;
+  const source = useSource(workspaceId, sourceId, route.kind === 'edit');
+  const loaded = source.detail?.codeSource;
+  // Only the item's own workspace decides what is allowed; under another one the page moves there first.
+  const elsewhere = loaded && loaded.WorkspaceId !== workspaceId ? loaded.WorkspaceId : undefined;
+  const moveTo = useEffectEvent((other: string) => onOtherWorkspace(other));
+  useEffect(() => {
+    if (elsewhere) moveTo(elsewhere);
+  }, [elsewhere]);
+  const item = elsewhere ? undefined : loaded;
+
   const title =
-    target.kind === 'edit'
-      ? t('form.editTitleOf', { name: target.name })
-      : target.kind === 'duplicate'
-        ? t('form.duplicateTitleOf', { name: target.source.DisplayName })
-        : t('form.createTitle');
-  return (
-    <Drawer open title={title} size={560} onClose={requestClose} destroyOnHidden mask={{ closable: false }}>
-      {target.kind === 'edit' ? (
+    route.kind === 'create'
+      ? t('form.createTitle')
+      : route.kind === 'edit'
+        ? item
+          ? t('form.editTitleOf', { name: item.DisplayName })
+          : t('form.editTitle')
+        : item
+          ? t('form.duplicateTitleOf', { name: item.DisplayName })
+          : t('form.duplicateTitle');
+
+  const refused = (reason: string) => (
+    <StatusPanel status="info" title={reason} actions={<Button onClick={onClose}>{t('details.backToList')}</Button>} />
+  );
+
+  let body: ReactNode;
+  if (route.kind === 'create') {
+    body = canCreateIn(workspace) ? (
+      <CreateCodeSource
+        initial={emptyFormValues}
+        tokenNotCopied={false}
+        workspaceId={workspaceId}
+        onCancel={requestClose}
+        onDirtyChange={onDirtyChange}
+        onSaved={(id) => onSaved(id, 'create')}
+      />
+    ) : (
+      refused(t('perm.readOnlyRole'))
+    );
+  } else if (source.error) {
+    body =
+      source.error instanceof ApiError && source.error.status === 404 ? (
+        <StatusPanel status="warning" title={t('details.notFound')} actions={<Button onClick={onClose}>{t('details.backToList')}</Button>}>
+          {t('details.notFoundText')}
+        </StatusPanel>
+      ) : (
+        <ErrorState error={source.error} onRetry={source.reload} />
+      );
+  } else if (!item || !source.detail) {
+    body = <Skeleton active paragraph={{ rows: 10 }} />;
+  } else {
+    const can = abilitiesFor(item, workspace, userId);
+    if (route.kind === 'duplicate') {
+      body = can.duplicate.allowed ? (
+        <CreateCodeSource
+          initial={duplicateFormValues(item)}
+          tokenNotCopied={item.HasCodeRepoAccessToken}
+          workspaceId={workspaceId}
+          onCancel={requestClose}
+          onDirtyChange={onDirtyChange}
+          onSaved={(id) => onSaved(id, 'duplicate')}
+        />
+      ) : (
+        refused(t(can.duplicate.reason ?? 'perm.readOnlyRole'))
+      );
+    } else {
+      body = can.manage.allowed ? (
         <EditCodeSource
-          id={target.id}
+          key={source.detail.etag ?? item.GmtModifyTime}
+          codeSource={item}
+          etag={source.detail.etag}
+          onReload={source.reload}
           workspaceId={workspaceId}
           onCancel={requestClose}
           onDirtyChange={onDirtyChange}
           onSaved={(id) => onSaved(id, 'edit')}
         />
       ) : (
-        <CreateCodeSource
-          initial={target.kind === 'duplicate' ? duplicateFormValues(target.source) : emptyFormValues}
-          tokenNotCopied={target.kind === 'duplicate' && target.source.HasCodeRepoAccessToken}
-          workspaceId={workspaceId}
-          onCancel={requestClose}
-          onDirtyChange={onDirtyChange}
-          onSaved={(id) => onSaved(id, target.kind)}
-        />
-      )}
+        refused(t(can.manage.reason ?? 'perm.readOnlyRole'))
+      );
+    }
+  }
+
+  return (
+    <Drawer open title={title} size={560} onClose={requestClose} destroyOnHidden mask={{ closable: false }}>
+      {body}
     </Drawer>
   );
+}
+
+/**
+ * The code source the form starts from. Edit takes what the server has now (not a cached copy) and then keeps that
+ * snapshot: a refetch in the background (focus, another tab's change, signing in again) never replaces the values
+ * being edited; only `reload` (after a 412) takes the server's current state.
+ */
+function useSource(workspaceId: string, id: string | undefined, fresh: boolean) {
+  const [notBefore, setNotBefore] = useState(() => (fresh ? Date.now() : 0));
+  const query = useQuery({ ...codeSourceDetailQuery(workspaceId, id ?? ''), enabled: id !== undefined, ...(fresh && { staleTime: 0 }) });
+  const [snapshot, setSnapshot] = useState<{ detail: CodeSourceWithEtag; at: number }>();
+  const current = query.data && query.dataUpdatedAt >= notBefore ? { detail: query.data, at: query.dataUpdatedAt } : undefined;
+  if (current && (snapshot === undefined || snapshot.at < notBefore)) setSnapshot(current);
+  const taken = snapshot && snapshot.at >= notBefore ? snapshot : undefined;
+  return {
+    detail: taken?.detail,
+    // An error only counts while there is nothing to show (a failed background refetch leaves the form alone).
+    error: taken ? undefined : query.error,
+    reload: () => {
+      setNotBefore(Date.now());
+      void query.refetch();
+    },
+  };
 }
 
 function CreateCodeSource({
@@ -121,13 +225,17 @@ function CreateCodeSource({
 }
 
 function EditCodeSource({
-  id,
+  codeSource,
+  etag,
+  onReload,
   workspaceId,
   onCancel,
   onDirtyChange,
   onSaved,
 }: {
-  id: string;
+  codeSource: CodeSource;
+  etag: string | undefined;
+  onReload: () => void;
   workspaceId: string;
   onCancel: () => void;
   onDirtyChange: (dirty: boolean) => void;
@@ -135,27 +243,21 @@ function EditCodeSource({
 }) {
   const { t } = useI18n();
   const { message } = useFeedback();
-  // The form starts from what the server has now (and its ETag), not from a cached copy.
-  const [openedAt] = useState(() => Date.now());
-  const detail = useQuery({ ...codeSourceDetailQuery(workspaceId, id), staleTime: 0 });
   const update = useUpdateCodeSource(workspaceId);
-  if (detail.isError) return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
-  if (!detail.data || detail.dataUpdatedAt < openedAt) return <Skeleton active paragraph={{ rows: 10 }} />;
-  const { codeSource, etag } = detail.data;
-  const initial = formValuesOf(codeSource);
+  const [initial] = useState(() => formValuesOf(codeSource));
+  const id = codeSource.CodeSourceId;
   return (
     <CodeSourceForm
-      key={etag ?? codeSource.GmtModifyTime}
       mode="edit"
       defaultValues={initial}
       onDirtyChange={onDirtyChange}
       hasToken={codeSource.HasCodeRepoAccessToken}
-      git={{ workspaceId: codeSource.WorkspaceId, codeSourceId: codeSource.CodeSourceId }}
+      git={{ workspaceId: codeSource.WorkspaceId, codeSourceId: id }}
       isSubmitting={update.isPending}
       onCancel={onCancel}
       onReloadConflict={() => {
         update.reset();
-        void detail.refetch();
+        onReload();
       }}
       onSubmit={(values, { removeToken, showServerError }) => {
         const body = updatePayload(initial, values, removeToken);

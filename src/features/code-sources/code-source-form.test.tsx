@@ -4,20 +4,24 @@ import { describe, expect, it, vi } from 'vitest';
 import { apiPaths } from '@/shared/api-paths';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { requestTo, serveInProcess, type InProcessApi } from '@/testing/in-process-api';
-import { renderConsole, testQueryClient } from '@/testing/render-console';
-import { WS } from '@/testing/test-seed';
-import CodeSourceFormDrawer, { type FormTarget } from './code-source-form-drawer';
+import { adminWorkspace, renderConsole, testQueryClient } from '@/testing/render-console';
+import { TEST_USERS, WS } from '@/testing/test-seed';
+import CodeSourceFormDrawer from './code-source-form-drawer';
+import type { FormRoute } from './drawer-route';
+
+/** The drawer's page context: workspace 2001 as its admin, ada. */
+const asAdmin = { workspaceId: WS, workspace: adminWorkspace, userId: TEST_USERS.admin.UserId, onOtherWorkspace: () => {} };
 
 // Where these tests save, the address is an SSH one: the check before saving contacts https:// remotes only, and it
 // has tests of its own against a real Git server (git-check.test.tsx). No test here may make the server look up a name.
 
 /** The drawer against the real server in-process, signed in as ada (admin of 2001), CSRF token in place. */
-async function renderForm(api: InProcessApi, target: FormTarget = { kind: 'create' }) {
+async function renderForm(api: InProcessApi, target: FormRoute = { kind: 'create' }) {
   const onSaved = vi.fn();
   const onClose = vi.fn();
   const queryClient = testQueryClient();
   await api.signIn(queryClient);
-  renderConsole(<CodeSourceFormDrawer target={target} workspaceId={WS} onClose={onClose} onSaved={onSaved} />, { queryClient });
+  renderConsole(<CodeSourceFormDrawer route={target} {...asAdmin} onClose={onClose} onSaved={onSaved} />, { queryClient });
   return { onSaved, onClose, user: userEvent.setup() };
 }
 
@@ -305,7 +309,7 @@ describe("server errors land on their field, in the user's language", { timeout:
     const { Providers } = await import('@/app/providers');
     render(
       <Providers queryClient={queryClient}>
-        <CodeSourceFormDrawer target={{ kind: 'create' }} workspaceId={WS} onClose={() => {}} onSaved={() => {}} />
+        <CodeSourceFormDrawer route={{ kind: 'create' }} {...asAdmin} onClose={() => {}} onSaved={() => {}} />
       </Providers>,
     );
     await user.type(await screen.findByLabelText('名称'), 'taken');
@@ -333,7 +337,7 @@ describe('the edit form', { timeout: 90_000 }, () => {
     const res = await api.t.as('dev').post(apiPaths.codeSources, original);
     expect(res.status).toBe(200);
     const id = ((await res.json()) as { CodeSourceId: string }).CodeSourceId;
-    const target: FormTarget = { kind: 'edit', id, name: original.DisplayName };
+    const target: FormRoute = { kind: 'edit', id };
     return { api, id, ...(await renderForm(api, target)) };
   }
   const put = (api: InProcessApi) => api.requests.find((r) => r.method === 'PUT');
@@ -441,8 +445,8 @@ describe('duplicate', { timeout: 90_000 }, () => {
     });
     const { item: source } = await serverItem(api, ((await res.json()) as { CodeSourceId: string }).CodeSourceId);
     expect(source.HasCodeRepoAccessToken).toBe(true);
-    const { user, onSaved } = await renderForm(api, { kind: 'duplicate', source });
-    expect(screen.getByLabelText('Name')).toHaveValue('bert-finetune-copy');
+    const { user, onSaved } = await renderForm(api, { kind: 'duplicate', from: source.CodeSourceId });
+    expect(await screen.findByLabelText('Name')).toHaveValue('bert-finetune-copy');
     expect(screen.getByLabelText('Access Token')).toHaveValue('');
     expect(screen.getByText(/The access token of the original is not copied/)).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Create' }));

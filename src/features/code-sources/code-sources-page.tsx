@@ -2,7 +2,7 @@ import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'antd';
 import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
@@ -16,7 +16,6 @@ import { RowActions, useCodeSourceActions } from './code-source-actions';
 import { codeSourceColumns } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
 import { codeSourceCountsQuery, codeSourceListQuery, workspaceMembersQuery } from './code-sources.queries';
-import type { FormTarget } from './code-source-form-drawer';
 import { BulkActionBar, BulkResultSummary, useBulkActions } from './bulk-actions';
 import { useBulkSelection } from './use-bulk-selection';
 import {
@@ -31,6 +30,7 @@ import {
   type ListParams,
 } from './list-params';
 import { abilitiesFor, canCreateIn } from './permissions';
+import { drawerHref, drawerOf, isFormRoute, listSearchOf, wasOpenedHere, type DrawerRoute, type OpenedHere } from './drawer-route';
 
 const CodeSourceFormDrawer = lazy(() => import('./code-source-form-drawer'));
 const CodeSourceDetailsDrawer = lazy(() => import('./code-source-details-drawer'));
@@ -53,9 +53,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
-  const { codeSourceId } = useParams();
+  const location = useLocation();
   const params = useMemo(() => parseListParams(searchParams), [searchParams]);
-  const [formTarget, setFormTarget] = useState<FormTarget | undefined>();
+  // The drawer is the URL's: opening or closing one is a navigation, so reload, Back and links restore it.
+  const drawer = useMemo(() => drawerOf(location.pathname, searchParams), [location.pathname, searchParams]);
+  const codeSourceId = drawer.kind === 'details' ? drawer.id : undefined;
   const [highlightId, setHighlightId] = useState<string | undefined>();
   const [transferTarget, setTransferTarget] = useState<CodeSource | undefined>();
   const actions = useCodeSourceActions();
@@ -93,12 +95,22 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     }
   }, [data, isPlaceholderData, params.page, params.pageSize, setSearchParams]);
 
-  useReturnFocus(formTarget !== undefined);
+  useReturnFocus(isFormRoute(drawer));
   useReturnFocus(codeSourceId !== undefined);
 
-  const listSearch = searchParams.toString();
-  const detailsHref = (id: string) => `/code-sources/${encodeURIComponent(id)}${listSearch ? `?${listSearch}` : ''}`;
-  const closeDetails = () => navigate(`/code-sources${listSearch ? `?${listSearch}` : ''}`);
+  const listSearch = listSearchOf(searchParams).toString();
+  const detailsHref = (id: string) => drawerHref({ kind: 'details', id }, searchParams);
+  const closeDetails = () => navigate(drawerHref({ kind: 'none' }, searchParams));
+  const openDrawer = (next: DrawerRoute) => {
+    const state: OpenedHere = { openedHere: true };
+    void navigate(drawerHref(next, searchParams), { state });
+  };
+  // Closing what this page opened is the browser's Back (so Back and Cancel agree and history does not grow);
+  // a drawer that came with the address (a reload, a link) gives way to the list in place.
+  const closeForm = () => {
+    if (wasOpenedHere(location.state)) void navigate(-1);
+    else void navigate(drawerHref({ kind: 'none' }, searchParams), { replace: true });
+  };
   // A details link naming another workspace than the item's: the item's own workspace is the one shown (switcher,
   // roles, list), so the URL is corrected in place rather than showing it under the wrong workspace.
   const showInWorkspace = (itemWorkspaceId: string) =>
@@ -123,8 +135,8 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             workspace={workspace}
             userId={userId}
             detailsHref={detailsHref(item.CodeSourceId)}
-            onEdit={(x) => setFormTarget({ kind: 'edit', id: x.CodeSourceId, name: x.DisplayName })}
-            onDuplicate={(x) => setFormTarget({ kind: 'duplicate', source: x })}
+            onEdit={(x) => openDrawer({ kind: 'edit', id: x.CodeSourceId })}
+            onDuplicate={(x) => openDrawer({ kind: 'duplicate', from: x.CodeSourceId })}
             onTransfer={setTransferTarget}
             actions={actions}
           />
@@ -161,7 +173,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   });
 
   const notMember = workspace === undefined || (list.error instanceof ApiError && list.error.code === 'Forbidden.NotWorkspaceMember');
-  const openCreate = () => setFormTarget({ kind: 'create' });
+  const openCreate = () => openDrawer({ kind: 'create' });
   const clearSearch = () => setParams({ search: '', visibility: undefined, mine: false, creator: undefined, page: 1 });
   const notSelectableReason = (row: CodeSource) => {
     const reason = abilitiesFor(row, workspace, userId).manage.reason;
@@ -321,17 +333,23 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
         {body}
       </div>
 
-      {formTarget && (
+      {isFormRoute(drawer) && (
         <Suspense fallback={null}>
           <CodeSourceFormDrawer
-            target={formTarget}
+            key={location.pathname + (drawer.kind === 'duplicate' ? drawer.from : '')}
+            route={drawer}
             workspaceId={workspaceId}
-            onClose={() => setFormTarget(undefined)}
+            workspace={workspace}
+            userId={userId}
+            onClose={closeForm}
+            onOtherWorkspace={showInWorkspace}
             onSaved={(id, kind) => {
-              setFormTarget(undefined);
               setHighlightId(id);
-              // A new row is newest: show the first page of the default order, where it is.
-              if (kind !== 'edit') setParams({ ...DEFAULT_LIST_PARAMS });
+              if (kind === 'edit') return closeForm();
+              // A new row is newest: one navigation closes the form and shows the first page of the default order,
+              // where it is (the workspace stays). It replaces the form's entry, so Back does not reopen the form.
+              const list = writeListParams(listSearchOf(searchParams), DEFAULT_LIST_PARAMS);
+              void navigate(drawerHref({ kind: 'none' }, list), { replace: true });
             }}
           />
         </Suspense>
@@ -345,8 +363,8 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             userId={userId}
             onClose={closeDetails}
             onOtherWorkspace={showInWorkspace}
-            onEdit={(item) => setFormTarget({ kind: 'edit', id: item.CodeSourceId, name: item.DisplayName })}
-            onDuplicate={(item) => setFormTarget({ kind: 'duplicate', source: item })}
+            onEdit={(item) => openDrawer({ kind: 'edit', id: item.CodeSourceId })}
+            onDuplicate={(item) => openDrawer({ kind: 'duplicate', from: item.CodeSourceId })}
             onTransfer={setTransferTarget}
           />
         </Suspense>

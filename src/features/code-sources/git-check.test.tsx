@@ -12,7 +12,8 @@ import { serveInProcess, type InProcessApi, type RecordedRequest } from '@/testi
 import { adminWorkspace, renderConsole, testQueryClient } from '@/testing/render-console';
 import { TEST_USERS, WS, type TestUser } from '@/testing/test-seed';
 import CodeSourceDetailsDrawer from './code-source-details-drawer';
-import CodeSourceFormDrawer, { type FormTarget } from './code-source-form-drawer';
+import CodeSourceFormDrawer from './code-source-form-drawer';
+import type { FormRoute } from './drawer-route';
 
 /**
  * The console's Git features against the real server in-process and a real Git smart-HTTP server (git
@@ -46,11 +47,14 @@ function serve(user: TestUser = 'admin', git: Partial<GitOptions> = {}) {
   return serveInProcess(user, { git: { caPem, allowedNetworks: ['127.0.0.0/8'], timeoutMs: 5000, resolve: noResolver, ...git } });
 }
 
-async function renderForm(api: InProcessApi, target: FormTarget = { kind: 'create' }) {
+/** The drawer's page context: workspace 2001 as its admin, ada. */
+const asAdmin = { workspaceId: WS, workspace: adminWorkspace, userId: TEST_USERS.admin.UserId, onOtherWorkspace: () => {} };
+
+async function renderForm(api: InProcessApi, target: FormRoute = { kind: 'create' }) {
   const onSaved = vi.fn();
   const queryClient = testQueryClient();
   await api.signIn(queryClient);
-  renderConsole(<CodeSourceFormDrawer target={target} workspaceId={WS} onClose={() => {}} onSaved={onSaved} />, { queryClient });
+  renderConsole(<CodeSourceFormDrawer route={target} {...asAdmin} onClose={() => {}} onSaved={onSaved} />, { queryClient });
   return { onSaved, user: userEvent.setup() };
 }
 
@@ -573,7 +577,7 @@ describe('editing: the stored token is used, never sent to the browser', { timeo
     });
     expect(res.status).toBe(200);
     const id = ((await res.json()) as { CodeSourceId: string }).CodeSourceId;
-    return { api, id, ...(await renderForm(api, { kind: 'edit', id, name: 'private-model' })) };
+    return { api, id, ...(await renderForm(api, { kind: 'edit', id })) };
   }
 
   it('Test connection with the token field left blank sends CodeSourceId; the server answers with the stored token', async () => {

@@ -25,6 +25,9 @@ export const en = {
   'signIn.signedInAs': 'You are signed in as {name}.',
   'signIn.continueAs': 'Continue as {name}',
   'signIn.orAnother': 'or sign in as another user',
+  'session.expiredTitle': 'Your session has ended',
+  'session.expiredText':
+    'Sign in again to carry on. This page stays as it is, with anything you have typed; then save again. Signing in as someone other than {name} starts afresh.',
 
   'page.title': 'Code Configuration',
   'page.intro': 'Register Git repositories once and mount them into training jobs by reference.',
@@ -117,6 +120,7 @@ export const en = {
   'form.editTitle': 'Edit Code Configuration',
   'form.editTitleOf': 'Edit {name}',
   'form.duplicateTitleOf': 'Duplicate {name}',
+  'form.duplicateTitle': 'Duplicate Code Configuration',
   'form.advanced': 'Advanced',
   'form.create': 'Create',
   'form.save': 'Save',

@@ -27,6 +27,8 @@ export const zhCN: Record<MessageKey, string> = {
   'signIn.signedInAs': '您已以 {name} 的身份登录。',
   'signIn.continueAs': '以 {name} 的身份继续',
   'signIn.orAnother': '或以其他用户身份登录',
+  'session.expiredTitle': '会话已结束',
+  'session.expiredText': '请重新登录以继续。本页面及您已输入的内容会保留；登录后请再次保存。若以 {name} 以外的用户登录，将重新开始。',
 
   'page.title': '代码配置',
   'page.intro': '登记一次 Git 仓库，训练任务即可按引用挂载代码。',
@@ -119,6 +121,7 @@ export const zhCN: Record<MessageKey, string> = {
   'form.editTitle': '编辑代码配置',
   'form.editTitleOf': '编辑 {name}',
   'form.duplicateTitleOf': '复制 {name}',
+  'form.duplicateTitle': '复制代码配置',
   'form.advanced': '高级设置',
   'form.create': '创建',
   'form.save': '保存',
