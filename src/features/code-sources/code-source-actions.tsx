@@ -1,5 +1,6 @@
 import { DownOutlined } from '@ant-design/icons';
 import { Button, Dropdown, Space, type MenuProps } from 'antd';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
@@ -89,7 +90,7 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
   const reasons = [...new Set([duplicateReason, reason].filter((r): r is string => r !== undefined))];
   const describedBy = (allowed: boolean) => (allowed ? undefined : { 'aria-describedby': reasonId });
   const isPublic = item.Accessibility === 'PUBLIC';
-  const items: MenuProps['items'] = [
+  const items = (): MenuProps['items'] => [
     {
       key: 'duplicate',
       label: t('action.duplicate'),
@@ -140,11 +141,40 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       >
         {t('action.edit')}
       </ReasonedButton>
-      <Dropdown menu={{ items }} trigger={['click']} autoFocus>
-        <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
-          {t('action.more')} <DownOutlined aria-hidden />
-        </Button>
-      </Dropdown>
+      <RowMenu label={t('action.moreOf', { name: item.DisplayName })} text={t('action.more')} items={items} />
     </Space>
+  );
+}
+
+/**
+ * "More ▾": the dropdown (and its menu) is made on the first click, not with the row — a page of rows would
+ * otherwise mount a dropdown per row up front. From then on it opens and closes as any dropdown.
+ */
+function RowMenu({ label, text, items }: { label: string; text: string; items: () => MenuProps['items'] }) {
+  const [open, setOpen] = useState(false);
+  const [made, setMade] = useState(false);
+  const button = (
+    <Button
+      type="link"
+      size="small"
+      aria-label={label}
+      aria-haspopup="menu"
+      onClick={
+        made
+          ? undefined
+          : () => {
+              setMade(true);
+              setOpen(true);
+            }
+      }
+    >
+      {text} <DownOutlined aria-hidden />
+    </Button>
+  );
+  if (!made) return button;
+  return (
+    <Dropdown menu={{ items: items() }} trigger={['click']} autoFocus open={open} onOpenChange={setOpen}>
+      {button}
+    </Dropdown>
   );
 }

@@ -1,5 +1,5 @@
 import { BranchesOutlined, PushpinOutlined } from '@ant-design/icons';
-import { Space, Tag, Tooltip } from 'antd';
+import { Space, Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
@@ -17,19 +17,21 @@ export interface ColumnOptions {
   renderActions: (item: CodeSource) => ReactNode;
 }
 
-/** Branch, or a pinned commit that overrides it (short; full hash on hover). */
+/** Branch, or a pinned commit that overrides it (short; full hash and the branch in the native hover title). */
 export function BranchOrCommit({ item, t }: { item: CodeSource; t: Translate }) {
   if (item.CodeCommit) {
     return (
-      <Tooltip title={t('list.commitTooltip', { commit: item.CodeCommit, branch: item.CodeBranch || '—' })}>
-        <Space size={4} aria-label={t('list.commitLabel', { commit: item.CodeCommit })}>
-          <PushpinOutlined aria-hidden />
-          <span className="commit-code">{item.CodeCommit.slice(0, 7)}</span>
-          <Tag className="tag-orange" style={{ marginInlineEnd: 0 }}>
-            {t('list.pinned')}
-          </Tag>
-        </Space>
-      </Tooltip>
+      <Space
+        size={4}
+        aria-label={t('list.commitLabel', { commit: item.CodeCommit })}
+        title={t('list.commitTooltip', { commit: item.CodeCommit, branch: item.CodeBranch || '—' })}
+      >
+        <PushpinOutlined aria-hidden />
+        <span className="commit-code">{item.CodeCommit.slice(0, 7)}</span>
+        <Tag className="tag-orange" style={{ marginInlineEnd: 0 }}>
+          {t('list.pinned')}
+        </Tag>
+      </Space>
     );
   }
   return (

@@ -231,9 +231,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           loading={list.isPlaceholderData && list.isFetching}
           pageSizeOptions={PAGE_SIZES}
           showTotal={(total) => t('list.total', { total })}
-          defaultSorting={[{ id: DEFAULT_LIST_PARAMS.sortBy, desc: true }]}
           rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
-          scrollX={canCreate ? 1858 : 1810}
           selectionLabels={
             canCreate
               ? {
