@@ -7,9 +7,10 @@ import { AppLayout } from './app-layout';
 import { CodeSourcesRoute } from './code-sources-route';
 import { Providers } from './providers';
 import { RequireSession } from './require-session';
-import { SignInPage } from './sign-in-page';
 
 const ActivityRoute = lazy(() => import('./activity-route'));
+// Signed-in visits (most of them) never need the sign-in form's code.
+const SignInPage = lazy(() => import('./sign-in-page').then((module) => ({ default: module.SignInPage })));
 
 /** The activity page, loaded when first visited. */
 function LazyActivity() {
@@ -25,7 +26,14 @@ function LazyActivity() {
 export function AppRoutes() {
   return (
     <Routes>
-      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        path="/sign-in"
+        element={
+          <Suspense fallback={null}>
+            <SignInPage />
+          </Suspense>
+        }
+      />
       <Route element={<RequireSession />}>
         <Route element={<AppLayout />}>
           <Route index element={<Navigate to="/code-sources" replace />} />

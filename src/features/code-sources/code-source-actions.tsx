@@ -1,12 +1,12 @@
 import { DownOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Space, type MenuProps } from 'antd';
-import { useState } from 'react';
+import { Space, type MenuProps } from 'antd';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
+import { MenuButton } from '@/components/menu-button';
 import { ReasonedButton } from '@/components/reasoned-button';
 import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
@@ -141,40 +141,9 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       >
         {t('action.edit')}
       </ReasonedButton>
-      <RowMenu label={t('action.moreOf', { name: item.DisplayName })} text={t('action.more')} items={items} />
+      <MenuButton type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })} items={items}>
+        {t('action.more')} <DownOutlined aria-hidden />
+      </MenuButton>
     </Space>
-  );
-}
-
-/**
- * "More ▾": the dropdown (and its menu) is made on the first click, not with the row — a page of rows would
- * otherwise mount a dropdown per row up front. From then on it opens and closes as any dropdown.
- */
-function RowMenu({ label, text, items }: { label: string; text: string; items: () => MenuProps['items'] }) {
-  const [open, setOpen] = useState(false);
-  const [made, setMade] = useState(false);
-  const button = (
-    <Button
-      type="link"
-      size="small"
-      aria-label={label}
-      aria-haspopup="menu"
-      onClick={
-        made
-          ? undefined
-          : () => {
-              setMade(true);
-              setOpen(true);
-            }
-      }
-    >
-      {text} <DownOutlined aria-hidden />
-    </Button>
-  );
-  if (!made) return button;
-  return (
-    <Dropdown menu={{ items: items() }} trigger={['click']} autoFocus open={open} onOpenChange={setOpen}>
-      {button}
-    </Dropdown>
   );
 }

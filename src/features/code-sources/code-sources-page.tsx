@@ -1,6 +1,8 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'antd';
+import { Alert, Button, Checkbox, Empty, Select, Space, Tooltip } from 'antd';
+// Search alone: `Input.Search` would bring every Input variant (TextArea, Password, OTP) into the first screen.
+import Search from 'antd/es/input/Search';
 import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
@@ -473,7 +475,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
     return () => clearTimeout(timer);
   }, [text]);
   return (
-    <Input.Search
+    <Search
       aria-label={t('list.searchLabel')}
       placeholder={t('list.searchPlaceholder')}
       allowClear
