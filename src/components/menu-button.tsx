@@ -17,9 +17,15 @@ function loadMenuDropdown(): Promise<MenuDropdownModule> {
  */
 export function MenuButton({
   items,
+  keepOpenOnSelect,
   children,
   ...buttonProps
-}: Omit<ButtonProps, 'onClick' | 'children'> & { items: () => MenuProps['items']; children: ReactNode }) {
+}: Omit<ButtonProps, 'onClick' | 'children'> & {
+  items: () => MenuProps['items'];
+  /** See `MenuDropdown`. */
+  keepOpenOnSelect?: boolean;
+  children?: ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const [made, setMade] = useState(false);
   const prefetch = () => void loadMenuDropdown();
@@ -44,7 +50,7 @@ export function MenuButton({
   );
   if (!made || !loaded) return button;
   return (
-    <loaded.MenuDropdown items={items()} open={open} onOpenChange={setOpen}>
+    <loaded.MenuDropdown items={items()} open={open} onOpenChange={setOpen} keepOpenOnSelect={keepOpenOnSelect}>
       {button}
     </loaded.MenuDropdown>
   );
