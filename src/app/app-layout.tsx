@@ -16,7 +16,7 @@ import { MenuButton } from '@/components/menu-button';
 import { StatusPanel } from '@/components/status-panel';
 import { LanguageSwitch } from './language-switch';
 
-const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
+export const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
 
 /** What every screen inside the frame knows: who is signed in and in which workspace. */
 export interface FrameContext {
@@ -39,7 +39,7 @@ export function roleLabel(workspace: Workspace, t: Translate): string {
   return t('role.developer');
 }
 
-function remembered(): string | null {
+export function remembered(): string | null {
   try {
     return window.localStorage.getItem(WORKSPACE_STORAGE_KEY);
   } catch {

@@ -4,6 +4,7 @@ import { useI18n } from '@/lib/i18n/i18n';
 import { createQueryClient } from '@/lib/query-client';
 import { LoadingRows } from '@/components/loading-rows';
 import { AppLayout } from './app-layout';
+import { startFirstScreenRequests } from './first-screen';
 import { CodeSourcesRoute } from './code-sources-route';
 import { Providers } from './providers';
 import { RequireSession } from './require-session';
@@ -49,7 +50,11 @@ export function AppRoutes() {
 
 /** The console: providers around the router. */
 export function App() {
-  const [queryClient] = useState(createQueryClient);
+  const [queryClient] = useState(() => {
+    const client = createQueryClient();
+    startFirstScreenRequests(client, window.location);
+    return client;
+  });
   return (
     <Providers queryClient={queryClient}>
       <BrowserRouter>
