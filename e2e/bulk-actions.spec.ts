@@ -101,6 +101,10 @@ test('an admin hands a code source to another member; a guest cannot be picked',
   await page.locator('.ant-select-item-option[title="dev1"]').click();
   await dialog.getByRole('button', { name: 'Transfer' }).click();
   await expect(page.getByText('"bulk-handover" now belongs to dev1')).toBeVisible();
+  // Creator is not among the default columns: shown from the column settings.
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('menuitemcheckbox', { name: 'Creator' }).click();
+  await page.keyboard.press('Escape');
   await expect(row(page, 'bulk-handover')).toContainText('dev1');
   // Also from the details drawer.
   await page.getByRole('link', { name: 'bulk-handover', exact: true }).click();

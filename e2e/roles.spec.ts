@@ -40,11 +40,15 @@ test('a guest cannot create and sees a read-only page', async ({ page, shot }) =
   await shot('guest-details');
 });
 
-test('a workspace the user is not a member of shows the not-a-member state', async ({ page, shot }) => {
-  await signIn(page, 'guest');
-  await page.goto('/code-sources?workspace=9999');
-  await expect(page.getByRole('heading', { name: 'You are not a member of this workspace' })).toBeVisible();
-  await shot('not-member');
-  await page.getByRole('button', { name: 'Go to my workspace' }).click();
-  await expect(page).toHaveURL(new RegExp(`workspace=${MAIN.id}`));
+test.describe('not a member', () => {
+  // The first screen asks for the list together with the workspaces, before it knows the caller is not a member there.
+  test.use({ expectedFailures: [{ path: '/api/v1/codesources?WorkspaceId=9999', status: 403 }] });
+  test('a workspace the user is not a member of shows the not-a-member state', async ({ page, shot }) => {
+    await signIn(page, 'guest');
+    await page.goto('/code-sources?workspace=9999');
+    await expect(page.getByRole('heading', { name: 'You are not a member of this workspace' })).toBeVisible();
+    await shot('not-member');
+    await page.getByRole('button', { name: 'Go to my workspace' }).click();
+    await expect(page).toHaveURL(new RegExp(`workspace=${MAIN.id}`));
+  });
 });

@@ -316,21 +316,31 @@ async function lighthouse(url: string, cookie: string) {
         timeout: 180_000,
       });
       if (r.status !== 0 || !fs.existsSync(out)) throw new Error(`lighthouse failed: ${r.stderr?.slice(-1500)}`);
-      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as { categories: Record<string, { score: number }> };
+      const report = JSON.parse(fs.readFileSync(out, 'utf8')) as {
+        categories: Record<string, { score: number }>;
+        audits: Record<string, { numericValue?: number }>;
+      };
       fs.rmSync(out, { force: true });
-      runs.push(Object.fromEntries(Object.entries(report.categories).map(([k, v]) => [k, Math.round(v.score * 100)])));
+      runs.push({
+        ...Object.fromEntries(Object.entries(report.categories).map(([k, v]) => [k, Math.round(v.score * 100)])),
+        tbt: Math.round(report.audits['total-blocking-time']?.numericValue ?? 0),
+        lcp: Math.round(report.audits['largest-contentful-paint']?.numericValue ?? 0),
+      });
     }
     const median = (k: string) => runs.map((r) => r[k] ?? 0).sort((a, b) => a - b)[1] ?? 0;
     scores[preset] = {
       performance: median('performance'),
       accessibility: median('accessibility'),
       'best-practices': median('best-practices'),
+      'TBT ms': median('tbt'),
+      'LCP ms': median('lcp'),
     };
     record({
       section: 'lighthouse',
       preset,
       ...scores[preset],
       runs: runs.map((r) => r.performance).join('/'),
+      'TBT runs': runs.map((r) => r.tbt).join('/'),
       target: preset === 'desktop' ? 'perf ≥ 95' : 'perf ≥ 85',
     });
     const perfTarget = preset === 'desktop' ? 95 : 85;

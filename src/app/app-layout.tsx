@@ -1,6 +1,6 @@
 import { ApiOutlined, CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Dropdown, Select, Tag } from 'antd';
+import { Select, Tag } from 'antd';
 import { useEffect } from 'react';
 import { Link, Outlet, useMatch, useNavigate, useOutletContext, useSearchParams } from 'react-router';
 import { apiPaths } from '@/shared/api-paths';
@@ -12,10 +12,11 @@ import { sessionQuery, signOut, workspacesQuery, type Workspace } from '@/lib/se
 import { ErrorState } from '@/components/error-state';
 import { useFeedback } from '@/components/feedback';
 import { LoadingRows } from '@/components/loading-rows';
+import { MenuButton } from '@/components/menu-button';
 import { StatusPanel } from '@/components/status-panel';
 import { LanguageSwitch } from './language-switch';
 
-const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
+export const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
 
 /** What every screen inside the frame knows: who is signed in and in which workspace. */
 export interface FrameContext {
@@ -38,7 +39,7 @@ export function roleLabel(workspace: Workspace, t: Translate): string {
   return t('role.developer');
 }
 
-function remembered(): string | null {
+export function remembered(): string | null {
   try {
     return window.localStorage.getItem(WORKSPACE_STORAGE_KEY);
   } catch {
@@ -163,28 +164,26 @@ export function AppLayout() {
         <div className="spacer" />
         <div className="header-controls">
           <LanguageSwitch />
-          <Dropdown
-            trigger={['click']}
-            menu={{
-              items: [
-                {
-                  key: 'api-reference',
-                  icon: <ApiOutlined />,
-                  label: (
-                    <a href={apiPaths.apiReference} target="_blank" rel="noopener">
-                      {t('header.apiReference')}
-                    </a>
-                  ),
-                },
-                { type: 'divider' },
-                { key: 'sign-out', icon: <LogoutOutlined />, label: t('header.signOut'), onClick: () => void doSignOut() },
-              ],
-            }}
+          <MenuButton
+            type="text"
+            style={{ color: '#fff' }}
+            aria-label={t('header.userMenu', { name: session?.UserName ?? '' })}
+            items={() => [
+              {
+                key: 'api-reference',
+                icon: <ApiOutlined />,
+                label: (
+                  <a href={apiPaths.apiReference} target="_blank" rel="noopener">
+                    {t('header.apiReference')}
+                  </a>
+                ),
+              },
+              { type: 'divider' },
+              { key: 'sign-out', icon: <LogoutOutlined />, label: t('header.signOut'), onClick: () => void doSignOut() },
+            ]}
           >
-            <Button type="text" style={{ color: '#fff' }} aria-label={t('header.userMenu', { name: session?.UserName ?? '' })}>
-              <UserOutlined aria-hidden /> {session?.UserName} <DownOutlined aria-hidden style={{ fontSize: 10 }} />
-            </Button>
-          </Dropdown>
+            <UserOutlined aria-hidden /> {session?.UserName} <DownOutlined aria-hidden style={{ fontSize: 10 }} />
+          </MenuButton>
         </div>
       </header>
       <main className="app-content">

@@ -4,12 +4,14 @@ import { useI18n } from '@/lib/i18n/i18n';
 import { createQueryClient } from '@/lib/query-client';
 import { LoadingRows } from '@/components/loading-rows';
 import { AppLayout } from './app-layout';
+import { startFirstScreenRequests } from './first-screen';
 import { CodeSourcesRoute } from './code-sources-route';
 import { Providers } from './providers';
 import { RequireSession } from './require-session';
-import { SignInPage } from './sign-in-page';
 
 const ActivityRoute = lazy(() => import('./activity-route'));
+// Signed-in visits (most of them) never need the sign-in form's code.
+const SignInPage = lazy(() => import('./sign-in-page').then((module) => ({ default: module.SignInPage })));
 
 /** The activity page, loaded when first visited. */
 function LazyActivity() {
@@ -27,7 +29,14 @@ function LazyActivity() {
 export function AppRoutes() {
   return (
     <Routes>
-      <Route path="/sign-in" element={<SignInPage />} />
+      <Route
+        path="/sign-in"
+        element={
+          <Suspense fallback={null}>
+            <SignInPage />
+          </Suspense>
+        }
+      />
       <Route element={<RequireSession />}>
         <Route element={<AppLayout />}>
           <Route index element={<Navigate to="/code-sources" replace />} />
@@ -45,7 +54,11 @@ export function AppRoutes() {
 
 /** The console: providers around the router. */
 export function App() {
-  const [queryClient] = useState(createQueryClient);
+  const [queryClient] = useState(() => {
+    const client = createQueryClient();
+    startFirstScreenRequests(client, window.location);
+    return client;
+  });
   return (
     <Providers queryClient={queryClient}>
       <BrowserRouter>

@@ -10,7 +10,7 @@ export function LanguageSwitch() {
       aria-label={t('header.language')}
       value={locale}
       onChange={setLocale}
-      style={{ width: 120 }}
+      className="language-switch"
       size="small"
       prefix={<GlobalOutlined aria-hidden />}
       options={LOCALES.map((l) => ({ value: l.value, label: <span lang={l.value}>{l.label}</span> }))}

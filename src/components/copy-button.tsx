@@ -1,5 +1,5 @@
 import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
-import { Button, Tooltip } from 'antd';
+import { Button } from 'antd';
 import { useEffect, useState } from 'react';
 import { useI18n } from '@/lib/i18n/i18n';
 
@@ -20,7 +20,11 @@ async function writeClipboard(text: string): Promise<void> {
   area.remove();
 }
 
-/** A small button that copies `text`; its accessible name says what it copies ("Copy ID"). */
+/**
+ * A small button that copies `text`; its accessible name says what it copies ("Copy ID"), and so does its native
+ * hover title (a list shows one per row: an antd Tooltip each would be mounted up front). Once copied, the icon turns
+ * into a tick and "Copied" is announced.
+ */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const { t } = useI18n();
   const [copied, setCopied] = useState(false);
@@ -30,11 +34,12 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     return () => clearTimeout(timer);
   }, [copied]);
   return (
-    <Tooltip title={copied ? t('common.copied') : label}>
+    <>
       <Button
         type="text"
         size="small"
         aria-label={label}
+        title={copied ? t('common.copied') : label}
         icon={copied ? <CheckOutlined /> : <CopyOutlined />}
         onClick={(event) => {
           event.stopPropagation();
@@ -44,6 +49,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
           );
         }}
       />
-    </Tooltip>
+      {copied && (
+        <span className="sr-only" role="status">
+          {t('common.copied')}
+        </span>
+      )}
+    </>
   );
 }

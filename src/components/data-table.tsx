@@ -1,6 +1,7 @@
-import { Checkbox, Table, Tooltip, type TableProps } from 'antd';
-import type { SorterResult } from 'antd/es/table/interface';
+import { CaretDownOutlined, CaretUpOutlined } from '@ant-design/icons';
+import { Checkbox, Pagination, Spin, Tooltip } from 'antd';
 import {
+  columnVisibilityFeature,
   createColumnHelper,
   rowPaginationFeature,
   rowSelectionFeature,
@@ -8,6 +9,7 @@ import {
   tableFeatures,
   useTable,
   type ColumnDef,
+  type ColumnVisibilityState,
   type PaginationState,
   type ReactTable,
   type Row,
@@ -15,20 +17,22 @@ import {
   type RowSelectionState,
   type SortingState,
 } from '@tanstack/react-table';
-import { useId, useLayoutEffect, useRef, useState, type Key, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type CSSProperties, type ReactNode } from 'react';
+import './data-table.css';
 
-/** How a column looks in antd; TanStack Table keeps the state, antd renders. */
+/** How a column looks: its width, whether it stays in view while the table scrolls sideways, its alignment. */
 export interface DataTableColumnMeta {
   width?: number;
   fixed?: 'left' | 'right';
   align?: 'left' | 'right' | 'center';
 }
 
-/** Server-side sorting and paging, and row selection: the features every data table of the console registers. */
+/** Server-side sorting and paging, row selection and column visibility: the features every data table registers. */
 export const dataTableFeatures = tableFeatures({
   rowSortingFeature,
   rowPaginationFeature,
   rowSelectionFeature,
+  columnVisibilityFeature,
   columnMeta: {} as DataTableColumnMeta,
 });
 export type DataTableFeatures = typeof dataTableFeatures;
@@ -53,22 +57,28 @@ export interface ServerTableOptions<TData extends RowData> {
     onChange: (selection: RowSelectionState) => void;
     canSelect: (row: TData) => boolean;
   };
+  /** Which columns are shown (a column missing from the state is shown); absent, every column is. */
+  state?: { columnVisibility?: ColumnVisibilityState };
+  onColumnVisibilityChange?: (visibility: ColumnVisibilityState) => void;
 }
 
 const NO_SELECTION: RowSelectionState = {};
+const ALL_VISIBLE: ColumnVisibilityState = {};
 
 /** A table whose sorting and paging live elsewhere (the URL) and whose rows come from the server already sorted. */
 export function useServerTable<TData extends RowData>(options: ServerTableOptions<TData>): ReactTable<DataTableFeatures, TData> {
-  const { sorting, pagination, onSortingChange, onPaginationChange, selection } = options;
+  const { sorting, pagination, onSortingChange, onPaginationChange, selection, onColumnVisibilityChange } = options;
   const rowSelection = selection?.state ?? NO_SELECTION;
+  const columnVisibility = options.state?.columnVisibility ?? ALL_VISIBLE;
   return useTable({
     features: dataTableFeatures,
     data: options.data,
     columns: options.columns,
     getRowId: options.getRowId,
-    state: { sorting, pagination, rowSelection },
+    state: { sorting, pagination, rowSelection, columnVisibility },
     enableRowSelection: selection ? (row) => selection.canSelect(row.original) : false,
     onRowSelectionChange: (updater) => selection?.onChange(typeof updater === 'function' ? updater(rowSelection) : updater),
+    onColumnVisibilityChange: (updater) => onColumnVisibilityChange?.(typeof updater === 'function' ? updater(columnVisibility) : updater),
     manualSorting: true,
     manualPagination: true,
     enableSortingRemoval: false,
@@ -86,10 +96,8 @@ export interface DataTableProps<TData extends RowData> {
   loading?: boolean;
   pageSizeOptions: readonly number[];
   showTotal: (total: number, range: [number, number]) => ReactNode;
-  /** The column sorted when a sorted column is clicked back to "none". */
-  defaultSorting: SortingState;
   rowClassName?: (row: TData) => string;
-  locale?: TableProps['locale'];
+  /** The table's width when it is wider than its box (it scrolls inside); by default the sum of the visible columns' widths. */
   scrollX?: number;
   /** With row selection (see `useServerTable`): a checkbox column; what each checkbox is called, and why a row cannot be selected. */
   selectionLabels?: {
@@ -100,145 +108,209 @@ export interface DataTableProps<TData extends RowData> {
   };
 }
 
-/** The one place that renders a TanStack table: antd's Table draws headers, cells, sort arrows and the pager. */
+const SELECTION_WIDTH = 48;
+const SELECTION_ID = '__selection';
+
+/**
+ * The one place that renders a TanStack table: a plain `<table>` drawn in antd's look (sorting headers, sticky first and
+ * last columns, selection checkboxes), with antd's Pagination under it. Nothing is measured: column widths come from
+ * the column definitions, so the browser lays the table out once.
+ */
 export function DataTable<TData extends RowData>({
   table,
   label,
-  loading,
+  loading = false,
   pageSizeOptions,
   showTotal,
-  defaultSorting,
   rowClassName,
-  locale,
   scrollX,
   selectionLabels,
 }: DataTableProps<TData>) {
   const rows = table.getRowModel().rows;
   const { pagination } = table.state;
   const sorted = table.state.sorting[0];
-  const columns: NonNullable<TableProps<Row<DataTableFeatures, TData>>['columns']> = table.getLeafHeaders().map((header) => {
-    const column = header.column;
-    const meta = column.columnDef.meta;
-    const canSort = column.getCanSort();
-    return {
-      key: column.id,
-      title: <table.FlexRender header={header} />,
-      width: meta?.width,
-      fixed: meta?.fixed,
-      align: meta?.align,
-      sorter: canSort,
-      sortOrder: canSort && sorted?.id === column.id ? (sorted.desc ? 'descend' : 'ascend') : null,
-      sortDirections: canSort ? ['ascend', 'descend', 'ascend'] : undefined,
-      showSorterTooltip: false,
-      // antd sorts on Enter; a header that acts like a button should take Space too.
-      onHeaderCell: canSort
-        ? () => ({
-            onKeyDown: (event: React.KeyboardEvent<HTMLElement>) => {
-              if (event.key !== ' ') return;
-              event.preventDefault();
-              event.currentTarget.click();
-            },
-          })
-        : undefined,
-      render: (_: unknown, row: Row<DataTableFeatures, TData>) => {
-        const cell = row.getAllCellsByColumnId()[column.id];
-        return cell ? <table.FlexRender cell={cell} /> : null;
-      },
-    };
-  });
+  const headers = table.getLeafHeaders();
+  const withSelection = selectionLabels !== undefined && table.options.enableRowSelection !== false;
 
-  const onChange: TableProps<Row<DataTableFeatures, TData>>['onChange'] = (pager, _filters, sorter, extra) => {
-    if (extra.action === 'sort') {
-      const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<Row<DataTableFeatures, TData>> | undefined;
-      // One state change per user action: the owner of the state (the URL) also goes back to page 1.
-      table.setSorting(s?.order && s.columnKey !== undefined ? [{ id: String(s.columnKey), desc: s.order === 'descend' }] : defaultSorting);
-    } else if (extra.action === 'paginate') {
-      const pageSize = pager.pageSize ?? pagination.pageSize;
-      table.setPagination({ pageSize, pageIndex: pageSize !== pagination.pageSize ? 0 : (pager.current ?? 1) - 1 });
-    }
-  };
+  // Sticky columns: where each one sticks (the sum of the widths before it, from its side).
+  const offsets = new Map<string, CSSProperties>();
+  let left = withSelection ? SELECTION_WIDTH : 0;
+  let lastLeft: string | undefined = withSelection ? SELECTION_ID : undefined;
+  for (const header of headers) {
+    const meta = header.column.columnDef.meta;
+    if (meta?.fixed !== 'left') break;
+    offsets.set(header.column.id, { left });
+    lastLeft = header.column.id;
+    left += meta.width ?? 0;
+  }
+  let right = 0;
+  let firstRight: string | undefined;
+  for (const header of [...headers].reverse()) {
+    const meta = header.column.columnDef.meta;
+    if (meta?.fixed !== 'right') break;
+    offsets.set(header.column.id, { right });
+    firstRight = header.column.id;
+    right += meta.width ?? 0;
+  }
+  const fixedClass = (id: string, side: 'left' | 'right' | undefined) =>
+    side === undefined
+      ? ''
+      : `dt-fixed-${side}${id === lastLeft && side === 'left' ? ' dt-fixed-left-last' : ''}${id === firstRight && side === 'right' ? ' dt-fixed-right-first' : ''}`;
+  const width = scrollX ?? headers.reduce((sum, h) => sum + (h.column.columnDef.meta?.width ?? 0), withSelection ? SELECTION_WIDTH : 0);
 
-  const selectable = rows.filter((row) => row.getCanSelect());
+  const sortBy = (columnId: string) =>
+    // Ascending first; a sorted column flips. One state change per user action: the owner (the URL) also goes to page 1.
+    table.setSorting([{ id: columnId, desc: sorted?.id === columnId ? !sorted.desc : false }]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  useShadowsWhileScrolled(scroller);
+
+  const selectable = withSelection ? rows.filter((row) => row.getCanSelect()) : [];
   const allOnPage = selectable.length > 0 && table.getIsAllPageRowsSelected();
-  const someOnPage = !allOnPage && table.getIsSomePageRowsSelected();
-  const rowSelection: TableProps<Row<DataTableFeatures, TData>>['rowSelection'] =
-    selectionLabels && table.options.enableRowSelection !== false
-      ? {
-          selectedRowKeys: table.getSelectedRowIds(),
-          preserveSelectedRowKeys: true,
-          fixed: 'left',
-          columnWidth: 48,
-          columnTitle: (
-            <PageCheckbox
-              label={selectionLabels.page}
-              checked={allOnPage}
-              indeterminate={someOnPage}
-              disabled={selectable.length === 0}
-              onChange={(checked) => table.toggleAllPageRowsSelected(checked)}
-            />
-          ),
-          renderCell: (_checked, row) => <SelectCell row={row} labels={selectionLabels} />,
-        }
-      : undefined;
+  const someOnPage = !allOnPage && withSelection && table.getIsSomePageRowsSelected();
 
   return (
-    <Table<Row<DataTableFeatures, TData>>
-      aria-label={label}
-      columns={columns}
-      rowSelection={rowSelection}
-      dataSource={rows}
-      rowKey={(row: Row<DataTableFeatures, TData>): Key => row.id}
-      loading={loading}
-      onChange={onChange}
-      rowClassName={rowClassName ? (row) => rowClassName(row.original) : undefined}
-      scroll={{ x: scrollX ?? 'max-content' }}
-      locale={locale}
-      size="middle"
-      pagination={{
-        current: pagination.pageIndex + 1,
-        pageSize: pagination.pageSize,
-        total: table.getRowCount(),
-        showSizeChanger: true,
-        pageSizeOptions: pageSizeOptions.map(String),
-        showTotal,
-        placement: ['bottomEnd'],
-      }}
-    />
+    <div className="dt">
+      <Spin spinning={loading}>
+        <div className="dt-scroll" ref={scroller}>
+          <table aria-label={label} aria-busy={loading || undefined} className="dt-table" style={{ width, minWidth: '100%' }}>
+            <colgroup>
+              {withSelection && <col style={{ width: SELECTION_WIDTH }} />}
+              {headers.map((header) => (
+                <col key={header.id} style={{ width: header.column.columnDef.meta?.width }} />
+              ))}
+            </colgroup>
+            <thead>
+              <tr>
+                {withSelection && (
+                  <th scope="col" className={`dt-selection ${fixedClass(SELECTION_ID, 'left')}`} style={{ left: 0 }}>
+                    <Checkbox
+                      aria-label={selectionLabels.page}
+                      checked={allOnPage}
+                      indeterminate={someOnPage}
+                      aria-checked={someOnPage ? 'mixed' : allOnPage}
+                      disabled={selectable.length === 0}
+                      onChange={(event) => table.toggleAllPageRowsSelected(event.target.checked)}
+                    />
+                  </th>
+                )}
+                {headers.map((header) => {
+                  const column = header.column;
+                  const meta = column.columnDef.meta;
+                  const canSort = column.getCanSort();
+                  const order = canSort && sorted?.id === column.id ? (sorted.desc ? 'descending' : 'ascending') : undefined;
+                  const classes = [fixedClass(column.id, meta?.fixed), canSort ? 'dt-sortable' : '', order ? 'dt-sorted' : '']
+                    .filter(Boolean)
+                    .join(' ');
+                  return (
+                    <th
+                      key={header.id}
+                      scope="col"
+                      className={classes || undefined}
+                      style={{ ...offsets.get(column.id), textAlign: meta?.align }}
+                      aria-sort={order}
+                      tabIndex={canSort ? 0 : undefined}
+                      onClick={canSort ? () => sortBy(column.id) : undefined}
+                      onKeyDown={
+                        canSort
+                          ? (event) => {
+                              if (event.key !== 'Enter' && event.key !== ' ') return;
+                              event.preventDefault();
+                              sortBy(column.id);
+                            }
+                          : undefined
+                      }
+                    >
+                      {canSort ? (
+                        <span className="dt-sorter">
+                          <span className="dt-title">
+                            <table.FlexRender header={header} />
+                          </span>
+                          <span className="dt-sort-icons" aria-hidden>
+                            <CaretUpOutlined className={order === 'ascending' ? 'active' : undefined} />
+                            <CaretDownOutlined className={order === 'descending' ? 'active' : undefined} />
+                          </span>
+                        </span>
+                      ) : (
+                        <table.FlexRender header={header} />
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => {
+                const classes = [row.getIsSelected() ? 'dt-row-selected' : '', rowClassName?.(row.original) ?? '']
+                  .filter(Boolean)
+                  .join(' ');
+                return (
+                  <tr key={row.id} className={classes || undefined}>
+                    {withSelection && (
+                      <td className={`dt-selection ${fixedClass(SELECTION_ID, 'left')}`} style={{ left: 0 }}>
+                        <SelectCell row={row} labels={selectionLabels} />
+                      </td>
+                    )}
+                    {row.getVisibleCells().map((cell) => {
+                      const meta = cell.column.columnDef.meta;
+                      const sortedHere = sorted?.id === cell.column.id && cell.column.getCanSort();
+                      const cellClasses = [fixedClass(cell.column.id, meta?.fixed), sortedHere ? 'dt-sorted' : '']
+                        .filter(Boolean)
+                        .join(' ');
+                      return (
+                        <td
+                          key={cell.id}
+                          className={cellClasses || undefined}
+                          style={{ ...offsets.get(cell.column.id), textAlign: meta?.align }}
+                        >
+                          <table.FlexRender cell={cell} />
+                        </td>
+                      );
+                    })}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </Spin>
+      <Pagination
+        className="dt-pagination"
+        align="end"
+        current={pagination.pageIndex + 1}
+        pageSize={pagination.pageSize}
+        total={table.getRowCount()}
+        showSizeChanger
+        pageSizeOptions={pageSizeOptions.map(String)}
+        showTotal={showTotal}
+        onChange={(page, pageSize) => table.setPagination({ pageSize, pageIndex: pageSize !== pagination.pageSize ? 0 : page - 1 })}
+      />
+    </div>
   );
 }
 
 /**
- * "Select all on this page". antd also renders column titles in a hidden row that measures column widths
- * (`aria-hidden`); the copy there is disabled, so nothing hidden from assistive technology can take focus.
+ * The shadows that show there is more to the left or right of the sticky columns: a class on the scrolling box, set
+ * directly (no re-render of the rows) when it scrolls or changes size.
  */
-function PageCheckbox({
-  label,
-  checked,
-  indeterminate,
-  disabled,
-  onChange,
-}: {
-  label: string;
-  checked: boolean;
-  indeterminate: boolean;
-  disabled: boolean;
-  onChange: (checked: boolean) => void;
-}) {
-  const ref = useRef<HTMLSpanElement>(null);
-  const [hiddenCopy, setHiddenCopy] = useState(false);
-  useLayoutEffect(() => setHiddenCopy(ref.current?.closest('[aria-hidden="true"]') != null), []);
-  return (
-    <span ref={ref}>
-      <Checkbox
-        aria-label={label}
-        checked={checked}
-        indeterminate={indeterminate}
-        aria-checked={indeterminate ? 'mixed' : checked}
-        disabled={disabled || hiddenCopy}
-        onChange={(event) => onChange(event.target.checked)}
-      />
-    </span>
-  );
+function useShadowsWhileScrolled(ref: React.RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const box = ref.current;
+    if (!box) return;
+    const update = () => {
+      const max = box.scrollWidth - box.clientWidth;
+      box.classList.toggle('dt-ping-left', box.scrollLeft > 0);
+      box.classList.toggle('dt-ping-right', box.scrollLeft < max - 1);
+    };
+    update();
+    box.addEventListener('scroll', update, { passive: true });
+    const observer = typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(update);
+    observer?.observe(box);
+    return () => {
+      box.removeEventListener('scroll', update);
+      observer?.disconnect();
+    };
+  }, [ref]);
 }
 
 /**

@@ -129,8 +129,6 @@ export default function ActivityPage({ workspaceId, workspace, onLeaveWorkspace 
           loading={events.isPlaceholderData && events.isFetching}
           pageSizeOptions={ACTIVITY_PAGE_SIZES}
           showTotal={(total) => t('list.total', { total })}
-          defaultSorting={[]}
-          scrollX={1190}
         />
       </>
     );

@@ -4,7 +4,7 @@ import { useState, type ReactNode } from 'react';
 import { GIT_REF_KINDS, type GitRef, type GitRefKind, type GitRefsResponse } from '@/shared/git-remote.schema';
 import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/lib/i18n/error-text';
-import { useI18n } from '@/lib/i18n/i18n';
+import { formatNumber, useI18n } from '@/lib/i18n/i18n';
 import { useDebouncedValue } from '@/components/use-debounced-value';
 import { codeSourceKeys, gitRefsQuery, type CheckedRemote } from './code-sources.queries';
 import { outcomeText } from './git-check-result';
@@ -66,7 +66,7 @@ export function useBranchPicker(remote: CheckedRemote | undefined): BranchPicker
     ...gitRefsQuery(remote ?? { id: '', request: { WorkspaceId: '', CodeRepo: '' } }, kind, asked),
     enabled: remote !== undefined,
   });
-  const number = (n: number) => new Intl.NumberFormat(locale).format(n);
+  const number = (n: number) => formatNumber(n, locale);
   const data = remote ? query.data : undefined;
   const needle = settled.toLowerCase();
   const refs = data?.Result === 'Ok' ? data.Refs.filter((ref) => ref.Name.toLowerCase().includes(needle)) : [];

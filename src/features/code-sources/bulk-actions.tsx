@@ -1,4 +1,4 @@
-import { Alert, Button, Space, Table } from 'antd';
+import { Alert, Button, Space } from 'antd';
 import { useState } from 'react';
 import { limits } from '@/shared/code-source.constants';
 import type { ErrorCode } from '@/shared/error-codes';
@@ -160,17 +160,26 @@ export function BulkResultSummary({ result, onClose }: { result: BulkResult; onC
             <p style={{ margin: '0 0 8px' }}>
               {t('bulk.failedCount', { failed })} {retryable ? t('bulk.stillSelected') : ''}
             </p>
-            <Table
-              aria-label={t('bulk.failuresLabel')}
-              size="small"
-              pagination={false}
-              rowKey="id"
-              dataSource={result.failures}
-              columns={[
-                { key: 'name', title: t('col.name'), dataIndex: 'name', width: 240 },
-                { key: 'reason', title: t('bulk.reason'), render: (_: unknown, failure) => batchFailureText(failure.code, t) },
-              ]}
-            />
+            <table aria-label={t('bulk.failuresLabel')} className="dt-table dt-small">
+              <colgroup>
+                <col style={{ width: 240 }} />
+                <col />
+              </colgroup>
+              <thead>
+                <tr>
+                  <th scope="col">{t('col.name')}</th>
+                  <th scope="col">{t('bulk.reason')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.failures.map((failure) => (
+                  <tr key={failure.id}>
+                    <td>{failure.name}</td>
+                    <td>{batchFailureText(failure.code, t)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </>
         ) : undefined
       }

@@ -1,11 +1,12 @@
 import { DownOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Space, type MenuProps } from 'antd';
+import { Space, type MenuProps } from 'antd';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
+import { MenuButton } from '@/components/menu-button';
 import { ReasonedButton } from '@/components/reasoned-button';
 import { useDeleteCodeSource, useSetVisibility } from './code-sources.queries';
 import { abilitiesFor } from './permissions';
@@ -89,7 +90,7 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
   const reasons = [...new Set([duplicateReason, reason].filter((r): r is string => r !== undefined))];
   const describedBy = (allowed: boolean) => (allowed ? undefined : { 'aria-describedby': reasonId });
   const isPublic = item.Accessibility === 'PUBLIC';
-  const items: MenuProps['items'] = [
+  const items = (): MenuProps['items'] => [
     {
       key: 'duplicate',
       label: t('action.duplicate'),
@@ -140,11 +141,9 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       >
         {t('action.edit')}
       </ReasonedButton>
-      <Dropdown menu={{ items }} trigger={['click']} autoFocus>
-        <Button type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })}>
-          {t('action.more')} <DownOutlined aria-hidden />
-        </Button>
-      </Dropdown>
+      <MenuButton type="link" size="small" aria-label={t('action.moreOf', { name: item.DisplayName })} items={items}>
+        {t('action.more')} <DownOutlined aria-hidden />
+      </MenuButton>
     </Space>
   );
 }

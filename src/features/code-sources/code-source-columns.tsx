@@ -1,5 +1,5 @@
 import { BranchesOutlined, PushpinOutlined } from '@ant-design/icons';
-import { Space, Tag, Tooltip } from 'antd';
+import { Space, Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
@@ -17,19 +17,21 @@ export interface ColumnOptions {
   renderActions: (item: CodeSource) => ReactNode;
 }
 
-/** Branch, or a pinned commit that overrides it (short; full hash on hover). */
+/** Branch, or a pinned commit that overrides it (short; full hash and the branch in the native hover title). */
 export function BranchOrCommit({ item, t }: { item: CodeSource; t: Translate }) {
   if (item.CodeCommit) {
     return (
-      <Tooltip title={t('list.commitTooltip', { commit: item.CodeCommit, branch: item.CodeBranch || '—' })}>
-        <Space size={4} aria-label={t('list.commitLabel', { commit: item.CodeCommit })}>
-          <PushpinOutlined aria-hidden />
-          <span className="commit-code">{item.CodeCommit.slice(0, 7)}</span>
-          <Tag className="tag-orange" style={{ marginInlineEnd: 0 }}>
-            {t('list.pinned')}
-          </Tag>
-        </Space>
-      </Tooltip>
+      <Space
+        size={4}
+        aria-label={t('list.commitLabel', { commit: item.CodeCommit })}
+        title={t('list.commitTooltip', { commit: item.CodeCommit, branch: item.CodeBranch || '—' })}
+      >
+        <PushpinOutlined aria-hidden />
+        <span className="commit-code">{item.CodeCommit.slice(0, 7)}</span>
+        <Tag className="tag-orange" style={{ marginInlineEnd: 0 }}>
+          {t('list.pinned')}
+        </Tag>
+      </Space>
     );
   }
   return (
@@ -40,13 +42,25 @@ export function BranchOrCommit({ item, t }: { item: CodeSource; t: Translate }) 
   );
 }
 
-/** The list's columns, as data; only the four SortBy columns sort. */
+/**
+ * Columns hidden until the user shows them (the column-settings menu): the rest fit 1280 px without scrolling
+ * sideways (48 + 180 + 270 + 240 + 170 + 100 + 150 = 1,158 px of the 1,200 the page leaves the table).
+ */
+export const DEFAULT_COLUMN_VISIBILITY: Readonly<Record<string, boolean>> = {
+  MountPath: false,
+  UserName: false,
+  GmtCreateTime: false,
+  GmtModifyTime: false,
+};
+
+/** The list's columns, as data; only the four SortBy columns sort; name and actions cannot be hidden. */
 export function codeSourceColumns({ t, detailsHref, renderActions }: ColumnOptions): DataTableColumn<CodeSource>[] {
   return [
     column.accessor('DisplayName', {
-      header: () => t('col.name'),
+      header: t('col.name'),
       enableSorting: true,
-      meta: { width: 200, fixed: 'left' },
+      enableHiding: false,
+      meta: { width: 180, fixed: 'left' },
       cell: (info) => (
         <Link to={detailsHref(info.row.original.CodeSourceId)} className="name-link">
           {info.getValue()}
@@ -54,7 +68,7 @@ export function codeSourceColumns({ t, detailsHref, renderActions }: ColumnOptio
       ),
     }),
     column.accessor('CodeSourceId', {
-      header: () => t('col.id'),
+      header: t('col.id'),
       enableSorting: true,
       meta: { width: 270 },
       cell: (info) => (
@@ -67,9 +81,9 @@ export function codeSourceColumns({ t, detailsHref, renderActions }: ColumnOptio
       ),
     }),
     column.accessor('CodeRepo', {
-      header: () => t('col.codeRepo'),
+      header: t('col.codeRepo'),
       enableSorting: false,
-      meta: { width: 260 },
+      meta: { width: 240 },
       cell: (info) => (
         <span className="mono ellipsis" title={info.getValue()}>
           {info.getValue()}
@@ -78,44 +92,45 @@ export function codeSourceColumns({ t, detailsHref, renderActions }: ColumnOptio
     }),
     column.display({
       id: 'BranchCommit',
-      header: () => t('col.branchCommit'),
+      header: t('col.branchCommit'),
       meta: { width: 170 },
       cell: (info) => <BranchOrCommit item={info.row.original} t={t} />,
     }),
     column.accessor('Accessibility', {
-      header: () => t('col.visibility'),
+      header: t('col.visibility'),
       enableSorting: false,
       meta: { width: 100 },
       cell: (info) => <VisibilityTag value={info.getValue()} t={t} />,
     }),
     column.accessor('MountPath', {
-      header: () => t('col.mountPath'),
+      header: t('col.mountPath'),
       enableSorting: false,
       meta: { width: 170 },
       cell: (info) => <span className="mono">{info.getValue()}</span>,
     }),
     column.accessor('UserName', {
-      header: () => t('col.creator'),
+      header: t('col.creator'),
       enableSorting: false,
       meta: { width: 110 },
       cell: (info) => info.getValue(),
     }),
     column.accessor('GmtCreateTime', {
-      header: () => t('col.created'),
+      header: t('col.created'),
       enableSorting: true,
       meta: { width: 170 },
       cell: (info) => <LocalTime iso={info.getValue()} />,
     }),
     column.accessor('GmtModifyTime', {
-      header: () => t('col.modified'),
+      header: t('col.modified'),
       enableSorting: true,
       meta: { width: 170 },
       cell: (info) => <LocalTime iso={info.getValue()} />,
     }),
     column.display({
       id: 'actions',
-      header: () => t('col.actions'),
-      meta: { width: 190, fixed: 'right' },
+      header: t('col.actions'),
+      enableHiding: false,
+      meta: { width: 150, fixed: 'right' },
       cell: (info) => renderActions(info.row.original),
     }),
   ];

@@ -315,7 +315,9 @@ describe('transfer owner', { timeout: 90_000 }, () => {
     expect(sent.body).toEqual({ UserId: TEST_USERS.dev2.UserId });
     const now = (await (await api.t.as('admin').get(apiPaths.codeSource(ids.orphan!))).json()) as { UserName: string };
     expect(now.UserName).toBe('dev2');
-    // The list shows the new creator.
+    // The list shows the new creator (its column is not among the default ones: shown from the column settings).
+    await user.click(screen.getByRole('button', { name: 'Columns' }));
+    await user.click(await screen.findByRole('menuitemcheckbox', { name: 'Creator' }));
     await waitFor(() => expect(screen.getByRole('row', { name: /orphan/ })).toHaveTextContent('dev2'));
   });
 

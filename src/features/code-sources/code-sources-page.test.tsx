@@ -116,6 +116,11 @@ describe('the list against the real server: what the table asks, what it shows, 
       sorted(rows, by, 'ASC').slice(0, 20).join(),
     );
     expect(new Set(firstPages).size).toBe(4);
+    // Created and Modified are hidden by default (the default columns fit 1280 px): shown from the column settings.
+    await user.click(screen.getByRole('button', { name: 'Columns' }));
+    await user.click(await screen.findByRole('menuitemcheckbox', { name: 'Created' }));
+    await user.click(screen.getByRole('menuitemcheckbox', { name: 'Modified' }));
+    await user.keyboard('{Escape}');
     for (const [header, sortBy] of [
       ['Name', 'DisplayName'],
       ['ID', 'CodeSourceId'],

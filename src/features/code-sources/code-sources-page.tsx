@@ -1,19 +1,23 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Empty, Input, Select, Space, Tooltip } from 'antd';
+import { Alert, Button, Checkbox, Empty, Select, Space, Tooltip } from 'antd';
+// Search alone: `Input.Search` would bring every Input variant (TextArea, Password, OTP) into the first screen.
+import Search from 'antd/es/input/Search';
 import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
+import { ColumnSettings } from '@/components/column-settings';
+import { usePersistentColumnVisibility } from '@/components/column-visibility';
 import { DataTable, useServerTable } from '@/components/data-table';
 import { useReturnFocus } from '@/components/use-return-focus';
 import { ErrorState } from '@/components/error-state';
 import { LoadingRows } from '@/components/loading-rows';
 import { NotMemberPanel } from '@/components/status-panel';
 import { RowActions, useCodeSourceActions } from './code-source-actions';
-import { codeSourceColumns } from './code-source-columns';
+import { codeSourceColumns, DEFAULT_COLUMN_VISIBILITY } from './code-source-columns';
 import type { ListRequest } from './code-sources.api';
 import { codeSourceCountsQuery, codeSourceListQuery, workspaceMembersQuery } from './code-sources.queries';
 import { BulkActionBar, BulkResultSummary, useBulkActions } from './bulk-actions';
@@ -46,6 +50,8 @@ export interface CodeSourcesPageProps {
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
+/** Followed by the user's id: each user's shown columns. */
+export const COLUMNS_STORAGE_KEY = 'code-config.columns';
 
 /** Code Configuration: the list with its toolbar, states, and the drawers for details and the form. */
 export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspace }: CodeSourcesPageProps) {
@@ -146,6 +152,13 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     [t, workspace, userId, listSearch],
   );
 
+  // Which columns show is each user's own choice in this browser.
+  const hideable = useMemo(
+    () => columns.filter((c) => c.enableHiding !== false).map((c) => c.id ?? ('accessorKey' in c ? String(c.accessorKey) : '')),
+    [columns],
+  );
+  const columnVisibility = usePersistentColumnVisibility(`${COLUMNS_STORAGE_KEY}.${userId ?? ''}`, DEFAULT_COLUMN_VISIBILITY, hideable);
+
   const table = useServerTable<CodeSource>({
     data: data?.CodeSources ?? [],
     columns,
@@ -162,6 +175,8 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     pagination: { pageIndex: params.page - 1, pageSize: params.pageSize },
     onPaginationChange: (p) => setParams({ page: p.pageIndex + 1, pageSize: p.pageSize }),
     rowCount: data?.TotalCount ?? 0,
+    state: { columnVisibility: columnVisibility.visibility },
+    onColumnVisibilityChange: columnVisibility.onChange,
     // Who may only read selects nothing, so the column is not there for them.
     selection: canCreate
       ? {
@@ -243,9 +258,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           loading={list.isPlaceholderData && list.isFetching}
           pageSizeOptions={PAGE_SIZES}
           showTotal={(total) => t('list.total', { total })}
-          defaultSorting={[{ id: DEFAULT_LIST_PARAMS.sortBy, desc: true }]}
           rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
-          scrollX={canCreate ? 1858 : 1810}
           selectionLabels={
             canCreate
               ? {
@@ -311,6 +324,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             )}
           </Space>
           <Space wrap size={8}>
+            <ColumnSettings
+              table={table}
+              labels={{ button: t('list.columns'), reset: t('list.columnsReset') }}
+              onReset={columnVisibility.reset}
+            />
             <Tooltip title={t('list.refresh')}>
               <Button
                 icon={<ReloadOutlined spin={list.isFetching && !list.isPending} />}
@@ -493,7 +511,7 @@ function SearchBox({ value, onSearch }: { value: string; onSearch: (search: stri
     return () => clearTimeout(timer);
   }, [text]);
   return (
-    <Input.Search
+    <Search
       aria-label={t('list.searchLabel')}
       placeholder={t('list.searchPlaceholder')}
       allowClear

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { GitCheckResponse } from '@/shared/git-remote.schema';
 import { ApiError } from '@/lib/api-client';
 import { errorText } from '@/lib/i18n/error-text';
-import { useI18n, type Translate } from '@/lib/i18n/i18n';
+import { formatNumber, useI18n, type Locale, type Translate } from '@/lib/i18n/i18n';
 import { LocalTime } from '@/components/local-time';
 
 /** What asking the remote came to: its answer (with what was asked), a 429, or a failure of the call itself. */
@@ -35,7 +35,7 @@ export function isGoodOutcome(outcome: GitCheckOutcome): boolean {
 type AlertType = 'success' | 'info' | 'warning' | 'error';
 
 /** One sentence per Result, in the user's language: what it means and what to do. */
-export function outcomeText(outcome: GitCheckOutcome, t: Translate, locale: string): { type: AlertType; text: string } {
+export function outcomeText(outcome: GitCheckOutcome, t: Translate, locale: Locale): { type: AlertType; text: string } {
   if (outcome.kind === 'throttled') return { type: 'warning', text: t('git.throttled') };
   if (outcome.kind === 'failed') return { type: 'error', text: t('git.failed', { reason: errorText(outcome.error, t) }) };
   const { response, asked } = outcome;
@@ -44,7 +44,7 @@ export function outcomeText(outcome: GitCheckOutcome, t: Translate, locale: stri
       return response.DefaultBranch && response.RefCount !== undefined
         ? {
             type: 'success',
-            text: t('git.result.Ok', { branch: response.DefaultBranch, count: new Intl.NumberFormat(locale).format(response.RefCount) }),
+            text: t('git.result.Ok', { branch: response.DefaultBranch, count: formatNumber(response.RefCount, locale) }),
           }
         : { type: 'success', text: t('git.result.OkNoDetails') };
     case 'Empty':

@@ -38,6 +38,8 @@ export const en = {
   'list.allVisibilities': 'All visibilities',
   'list.createdByMe': 'Created by me',
   'list.refresh': 'Refresh',
+  'list.columns': 'Columns',
+  'list.columnsReset': 'Reset to default',
   'list.create': 'Create Code Configuration',
   'list.readOnly': 'You have read-only access to this workspace: you can view public code configurations but not create or change them.',
   'list.tableLabel': 'Code configurations',

@@ -89,9 +89,28 @@ export function useI18n(): I18nValue {
   return value;
 }
 
+// Making an Intl formatter costs far more than using one (a table of dates would make one per cell): one per language.
+const dateTimeFormats = new Map<Locale, Intl.DateTimeFormat>();
+const numberFormats = new Map<Locale, Intl.NumberFormat>();
+
 /** Local date and time in the user's language, e.g. "Jan 12, 2026, 11:36 PM". */
 export function formatDateTime(iso: string, locale: Locale): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  let format = dateTimeFormats.get(locale);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    dateTimeFormats.set(locale, format);
+  }
+  return format.format(date);
+}
+
+/** A count in the user's language, e.g. "1,234". */
+export function formatNumber(n: number, locale: Locale): string {
+  let format = numberFormats.get(locale);
+  if (!format) {
+    format = new Intl.NumberFormat(locale);
+    numberFormats.set(locale, format);
+  }
+  return format.format(n);
 }

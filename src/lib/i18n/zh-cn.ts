@@ -39,6 +39,8 @@ export const zhCN: Record<MessageKey, string> = {
   'list.allVisibilities': '全部可见性',
   'list.createdByMe': '我创建的',
   'list.refresh': '刷新',
+  'list.columns': '列设置',
+  'list.columnsReset': '恢复默认',
   'list.create': '新建代码配置',
   'list.readOnly': '您在此工作空间中为只读权限：可以查看公开的代码配置，但不能新建或修改。',
   'list.tableLabel': '代码配置列表',
