@@ -6,7 +6,6 @@ import { onUnauthenticated } from '@/lib/api-client';
 import { sessionKeys, sessionQuery } from '@/lib/session.api';
 import type { SessionInfo } from '@/shared/session.schema';
 import { ErrorState } from '@/components/error-state';
-import { forgetUserData } from './user-data';
 
 const SessionExpiredDialog = lazy(() => import('./session-expired-dialog'));
 
@@ -65,9 +64,12 @@ export function RequireSession() {
       return;
     }
     // Someone else: nothing cached or typed for the previous user may show. The key below remounts the screens.
-    forgetUserData(queryClient);
-    queryClient.setQueryData(sessionKeys.session(), next);
-    void navigate('/code-sources', { replace: true });
+    // (user-data is loaded here, not up front: it names every feature's query keys, which the first screen can do without.)
+    void import('./user-data').then(({ forgetUserData }) => {
+      forgetUserData(queryClient);
+      queryClient.setQueryData(sessionKeys.session(), next);
+      void navigate('/code-sources', { replace: true });
+    });
   };
   return (
     <>
