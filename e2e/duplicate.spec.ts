@@ -15,6 +15,10 @@ test('duplicate: the create form pre-filled, name suffixed, token not copied', a
   await form.getByRole('button', { name: 'Create' }).click();
   await expect(page.getByText('Created "admin-public-copy"')).toBeVisible();
   await expect(row(page, 'admin-public-copy')).toBeVisible();
+  // Creator is not among the default columns: shown from the column settings.
+  await page.getByRole('button', { name: 'Columns' }).click();
+  await page.getByRole('menuitemcheckbox', { name: 'Creator' }).click();
+  await page.keyboard.press('Escape');
   await expect(row(page, 'admin-public-copy').getByRole('cell', { name: 'dev2', exact: true })).toBeVisible();
   await shot('duplicated');
 });
