@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { antdStaticCssPlugin } from './scripts/antd-static-css.ts';
 
 const alias = { '@': fileURLToPath(new URL('./src', import.meta.url)) };
 
 /** Two projects: the server's tests in Node, the console's component tests (*.test.tsx) in jsdom. */
 export default defineConfig({
+  plugins: [antdStaticCssPlugin()],
   resolve: { alias },
   test: {
     globals: true,

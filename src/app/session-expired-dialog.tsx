@@ -2,6 +2,8 @@ import { Modal } from 'antd';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { SessionInfo } from '@/shared/session.schema';
 import { SignInForm } from './sign-in-form';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 /**
  * Over the page when the session ends while the user works (a 401): the page stays mounted under it, so an open

@@ -7,6 +7,8 @@ import { sessionKeys, sessionQuery } from '@/lib/session.api';
 import { LanguageSwitch } from './language-switch';
 import { SignInForm } from './sign-in-form';
 import { forgetUserData } from './user-data';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 /** Only paths of this console: never another origin (`//evil`), never a protocol. */
 export function safeReturnTo(value: string | null): string {

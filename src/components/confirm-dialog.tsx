@@ -1,6 +1,8 @@
 import { Modal } from 'antd';
 import { useState } from 'react';
 import type { ConfirmRequest } from './feedback';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 /** The confirmation dialog, loaded the first time one is needed (Modal stays out of the first screen's bundle). */
 export default function ConfirmDialog({ request, onDone }: { request: ConfirmRequest; onDone: () => void }) {

@@ -1,5 +1,7 @@
 import { Dropdown, type MenuProps } from 'antd';
 import type { ReactElement } from 'react';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 /** antd's Dropdown with a click-opened menu; loaded by `MenuButton` on first use (antd's menu is not in the first screen's JS). */
 export function MenuDropdown({

@@ -15,6 +15,8 @@ import { CodeSourceHistory } from './code-source-history';
 import { codeSourceDetailQuery } from './code-sources.queries';
 import { GitRemoteCheck } from './git-remote-check';
 import { abilitiesFor } from './permissions';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 export interface CodeSourceDetailsDrawerProps {
   id: string;

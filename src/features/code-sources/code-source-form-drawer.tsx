@@ -22,6 +22,8 @@ import {
   type CodeSourceFormValues,
 } from './form-values';
 import { abilitiesFor, canCreateIn } from './permissions';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 export interface CodeSourceFormDrawerProps {
   /** What the URL opened the form for. */

@@ -9,6 +9,8 @@ import { useI18n, type Translate } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
 import { ErrorState } from '@/components/error-state';
 import { codeSourceDetailQuery, codeSourceKeys, useTransferOwner, workspaceMembersQuery } from './code-sources.queries';
+// antd's styles for drawers, dialogs, forms, menus and toasts load with the first lazy module that needs them.
+import 'virtual:antd-lazy.css';
 
 type Member = ApiOutput<'ListWorkspaceMembers'>['Members'][number];
 
