@@ -14,6 +14,7 @@ import { useFeedback } from '@/components/feedback';
 import { LoadingRows } from '@/components/loading-rows';
 import { MenuButton } from '@/components/menu-button';
 import { StatusPanel } from '@/components/status-panel';
+import { useAppShellUntil } from './app-shell';
 import { LanguageSwitch } from './language-switch';
 
 export const WORKSPACE_STORAGE_KEY = 'code-config.workspace';
@@ -125,6 +126,9 @@ export function AppLayout() {
   }
 
   const current = workspaces.data?.find((w) => w.WorkspaceId === urlWorkspace);
+  // The server's static frame (if it sent one) stays until there is more to show than a loading state.
+  const waiting = workspaces.isPending || (workspaces.isSuccess && workspaces.data.length > 0 && !urlWorkspace);
+  if (useAppShellUntil(!waiting)) return null;
 
   return (
     <div style={{ minHeight: '100vh', background: '#f0f2f5' }}>

@@ -6,6 +6,7 @@ import { onUnauthenticated } from '@/lib/api-client';
 import { sessionKeys, sessionQuery } from '@/lib/session.api';
 import type { SessionInfo } from '@/shared/session.schema';
 import { ErrorState } from '@/components/error-state';
+import { appShellShown, useAppShellUntil } from './app-shell';
 
 const SessionExpiredDialog = lazy(() => import('./session-expired-dialog'));
 
@@ -42,7 +43,11 @@ export function RequireSession() {
     [queryClient],
   );
 
+  // Signed out or failed: the server's static frame (see app-shell.ts) gives way to the sign-in page or the error.
+  useAppShellUntil(session.isError || (session.isSuccess && !session.data.SignedIn));
   if (session.isPending) {
+    // Under the server's static frame nothing more is needed while the session loads.
+    if (appShellShown()) return null;
     return (
       <div style={{ display: 'flex', justifyContent: 'center', padding: 96 }}>
         <Spin size="large" />

@@ -1,9 +1,10 @@
 import type { Context } from 'hono';
+import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
-import { authenticate, createSessions, createSignInThrottle } from './auth';
+import { authenticate, createSessions, createSignInThrottle, SESSION_COOKIE } from './auth';
 import { createCodeSourcesRepository } from './code-sources.repository';
 import { codeSourcesRoutes } from './code-sources.routes';
 import { createCodeSourcesService } from './code-sources.service';
@@ -20,7 +21,7 @@ import { createGitRemoteService } from './git-remote.service';
 import { createIdentityRepository } from './identity.repository';
 import type { Logger } from './logger';
 import { sessionRoutes } from './session.routes';
-import { encodedBody, loadStaticFiles, type StaticFile } from './static-files';
+import { encodedBody, loadStaticFiles, type ShellLocale, type StaticFile } from './static-files';
 
 export interface AppDeps {
   db: Db;
@@ -58,6 +59,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "form-action 'self'",
 ].join('; ');
+
+/** The list's addresses (with a drawer open or not), whose first screen has a static frame (scripts/app-shell.ts). */
+const SHELL_PATH = /^\/(code-sources(\/[^/]+(\/edit)?)?)?\/?$/;
+/** The language of that frame: the one last on screen (the console's cookie), else the browser's, as the console picks it. */
+function shellLocale(c: Context<AppEnv>): ShellLocale {
+  const chosen = getCookie(c, 'cc_locale');
+  if (chosen === 'en' || chosen === 'zh-CN') return chosen;
+  return /^\s*zh\b/i.test(c.req.header('accept-language') ?? '') ? 'zh-CN' : 'en';
+}
 
 /** Each route of the table as a path pattern, so a known path with the wrong method is a 405, not a 404. */
 const ROUTE_PATTERNS = Object.values(routes).map((r) => ({
@@ -187,13 +197,17 @@ export function createApp(deps: AppDeps) {
     const found = staticFiles.get(path);
     // An asset that does not exist is a 404, not the app shell (a stale chunk must fail loudly).
     if (!found && /\.[a-z0-9]+$/i.test(path)) throw new AppError('NotFound', `No file ${path}`);
-    return sendFile(c, found ?? staticFiles.index);
+    if (found) return sendFile(c, found);
+    // A signed-in browser opening the list gets its static frame in the page, painted before any script runs.
+    const shell = SHELL_PATH.test(path) && getCookie(c, SESSION_COOKIE) ? staticFiles.indexWithShell(shellLocale(c)) : undefined;
+    c.header('Vary', 'Accept-Encoding, Cookie, Accept-Language');
+    return sendFile(c, shell ?? staticFiles.index);
   }
 
   function sendFile(c: Context<AppEnv>, file: StaticFile) {
     const { body, encoding } = encodedBody(file, c.req.header('accept-encoding'));
     c.header('Cache-Control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-    c.header('Vary', 'Accept-Encoding');
+    if (!c.res.headers.has('Vary')) c.header('Vary', 'Accept-Encoding');
     if (encoding) c.header('Content-Encoding', encoding);
     return c.body(new Uint8Array(body), 200, { 'Content-Type': file.type });
   }

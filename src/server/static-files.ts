@@ -33,7 +33,12 @@ export interface StaticFile {
  * file system (no traversal to guard against). Unknown paths fall back to index.html for client-side routes.
  * Text files are compressed once, off the main thread, so a slow network does not pay for 1 MB of raw JavaScript.
  */
-export function loadStaticFiles(dir: string): { get(urlPath: string): StaticFile | undefined; index: StaticFile | undefined } {
+export function loadStaticFiles(dir: string): {
+  get(urlPath: string): StaticFile | undefined;
+  index: StaticFile | undefined;
+  /** index.html with the list page's static frame in `locale` (see scripts/app-shell.ts), if the build made one. */
+  indexWithShell(locale: ShellLocale): StaticFile | undefined;
+} {
   const files = new Map<string, StaticFile>();
   const walk = (d: string) => {
     if (!fs.existsSync(d)) return;
@@ -53,7 +58,27 @@ export function loadStaticFiles(dir: string): { get(urlPath: string): StaticFile
     }
   };
   walk(dir);
-  return { get: (p) => files.get(p), index: files.get('/index.html') };
+  const index = files.get('/index.html');
+  const shells = new Map<ShellLocale, StaticFile>();
+  for (const locale of SHELL_LOCALES) {
+    const fragment = files.get(`/app-shell/${locale}.html`);
+    if (index && fragment) shells.set(locale, compressInBackground(pageWithShell(index, fragment.body, locale)));
+  }
+  return { get: (p) => files.get(p), index, indexWithShell: (locale) => shells.get(locale) };
+}
+
+export const SHELL_LOCALES = ['en', 'zh-CN'] as const;
+export type ShellLocale = (typeof SHELL_LOCALES)[number];
+
+/**
+ * index.html with the static frame just before the console's root element (the console removes it, see
+ * src/app/app-shell.ts), and the page's language set to the frame's.
+ */
+export function pageWithShell(index: StaticFile, fragment: Buffer, locale: ShellLocale): StaticFile {
+  const html = index.body.toString('utf8').replace(/<html lang="[^"]*">/, `<html lang="${locale}">`);
+  const at = html.indexOf('<div id="root">');
+  if (at < 0) return index;
+  return { body: Buffer.from(html.slice(0, at) + fragment.toString('utf8') + html.slice(at)), type: index.type, immutable: false };
 }
 
 /** Starts brotli and gzip forms of a text file off the main thread; until they are ready the plain body is served. */

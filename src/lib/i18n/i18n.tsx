@@ -23,6 +23,9 @@ interface I18nValue {
   t: Translate;
 }
 
+/** The language on screen, for the server (it cannot read localStorage). */
+export const LOCALE_COOKIE = 'cc_locale';
+
 const I18nContext = createContext<I18nValue | null>(null);
 
 function storedLocale(): Locale {
@@ -71,6 +74,8 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
   const locale = active?.locale ?? 'en';
   useEffect(() => {
     document.documentElement.lang = locale;
+    // The server reads it to send the static frame of the first screen in this language (scripts/app-shell.ts).
+    document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=strict`;
     const dictionary = active?.dictionary ?? en;
     document.title = dictionary['app.documentTitle'] ?? en['app.documentTitle'];
   }, [locale, active]);
