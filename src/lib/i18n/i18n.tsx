@@ -28,10 +28,22 @@ export const LOCALE_COOKIE = 'cc_locale';
 
 const I18nContext = createContext<I18nValue | null>(null);
 
+/**
+ * The language the user chose, for the server too (it cannot read localStorage): it sends the first screen's static
+ * frame in it (scripts/app-shell.ts). Without a choice the server follows the browser's language, as the console does.
+ */
+function rememberChoice(locale: Locale): void {
+  if (!document.cookie.split('; ').includes(`${LOCALE_COOKIE}=${locale}`))
+    document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=strict`;
+}
+
 function storedLocale(): Locale {
   try {
     const value = window.localStorage.getItem(LOCALE_STORAGE_KEY);
-    if (value === 'en' || value === 'zh-CN') return value;
+    if (value === 'en' || value === 'zh-CN') {
+      rememberChoice(value);
+      return value;
+    }
   } catch {
     // Storage may be unavailable (privacy mode); the browser's language then.
   }
@@ -65,6 +77,7 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
   }, [requested]);
   const setLocale = useCallback((next: Locale) => {
     setRequested(next);
+    rememberChoice(next);
     try {
       window.localStorage.setItem(LOCALE_STORAGE_KEY, next);
     } catch {
@@ -74,8 +87,6 @@ export function I18nProvider({ children, initialLocale }: { children: ReactNode;
   const locale = active?.locale ?? 'en';
   useEffect(() => {
     document.documentElement.lang = locale;
-    // The server reads it to send the static frame of the first screen in this language (scripts/app-shell.ts).
-    document.cookie = `${LOCALE_COOKIE}=${locale}; path=/; max-age=31536000; samesite=strict`;
     const dictionary = active?.dictionary ?? en;
     document.title = dictionary['app.documentTitle'] ?? en['app.documentTitle'];
   }, [locale, active]);
