@@ -1,4 +1,4 @@
-import { useLayoutEffect } from 'react';
+import { useDeferredValue, useLayoutEffect } from 'react';
 
 /** The id of the static frame the server may put into the page (scripts/app-shell.ts). */
 const SHELL_ID = 'app-shell';
@@ -14,8 +14,11 @@ export function appShellShown(): boolean {
  * draw nothing of its own, so the frame is never shown twice.
  */
 export function useAppShellUntil(ready: boolean): boolean {
+  // Readiness is taken as a transition: the render that replaces the frame (the whole screen at once) runs in slices
+  // that give way to the browser, not as one long task, while the static frame stays on screen.
+  const shown = useDeferredValue(ready, false);
   useLayoutEffect(() => {
-    if (ready) document.getElementById(SHELL_ID)?.remove();
-  }, [ready]);
-  return !ready && appShellShown();
+    if (shown) document.getElementById(SHELL_ID)?.remove();
+  }, [shown]);
+  return !shown && appShellShown();
 }
