@@ -18,6 +18,7 @@ import { createKeyring, hashPassword } from '@/server/crypto';
 import { openDatabase } from '@/server/db';
 import { createIdentityRepository } from '@/server/identity.repository';
 import { foldName } from '@/shared/text';
+import { generatedName, modelOf, teamOf } from '@/testing/generated-names';
 import type { Order, SortBy } from '@/shared/code-source.schema';
 import { load, ms, SECONDS, type LoadResult } from './bench/load';
 import { jsonServerMix, ourMix } from './bench/mixed';
@@ -55,30 +56,6 @@ const record = (row: Row) => {
 };
 
 // ---------------------------------------------------------------- data
-const TEAMS = ['nlp', 'cv', 'speech', 'rec', 'search', 'ads', 'infra', 'llm', 'risk', 'bio'];
-const MODELS = [
-  'bert',
-  'qwen',
-  'llama',
-  'resnet',
-  'vit',
-  'yolo',
-  'whisper',
-  'gpt2',
-  't5',
-  'clip',
-  'unet',
-  'xgboost',
-  'deepfm',
-  'wide-deep',
-  'sam',
-];
-const TASKS = ['finetune', 'pretrain', 'eval', 'distill', 'export', 'serving', 'data-prep', 'sweep', 'lora', 'rlhf'];
-
-function nameOf(i: number): string {
-  return `${TEAMS[i % TEAMS.length]}-${MODELS[(i * 7) % MODELS.length]}-${TASKS[(i * 13) % TASKS.length]}-${i}`;
-}
-
 /** A database with 100,000 code sources in one workspace (and 10,000 in another), made through the repository. */
 async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
   const marker = path.join(dataDir, 'bench-ready.json');
@@ -106,7 +83,7 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
       [WS_LH, LIGHTHOUSE_ROWS],
     ] as const) {
       for (let i = 0; i < count; i++) {
-        const displayName = nameOf(i);
+        const displayName = generatedName(i);
         const r = repo.create(
           {
             workspaceId: ws,
@@ -114,7 +91,7 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
             displayName,
             nameFold: foldName(displayName),
             description: `Training code for ${displayName}`,
-            codeRepo: `https://github.com/example-${TEAMS[i % TEAMS.length]}/${MODELS[(i * 7) % MODELS.length]}.git`,
+            codeRepo: `https://github.com/example-${teamOf(i)}/${modelOf(i)}.git`,
             codeBranch: i % 5 === 0 ? '' : i % 3 === 0 ? 'main' : 'master',
             codeCommit: i % 5 === 0 ? createHash('sha1').update(String(i)).digest('hex') : '',
             codeRepoUserName: i % 4 === 0 ? 'robot' : '',
