@@ -2,6 +2,9 @@ import { describeTypingInp, measureTypingInp, SEARCH_TYPING_SCRIPT, TYPED_TARGET
 import { expect, openWorkspace, signIn, test } from './fixtures';
 import { TYPING } from './e2e-seed';
 
+// Recording a trace snapshots the page at every key press, in the page's main thread: it would be measured too.
+test.use({ trace: 'off' });
+
 test('typing a search at 10,000 rows: every key is kept and answered; the latency of each keystroke is reported', async ({
   page,
   shot,
