@@ -205,6 +205,8 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   };
 
   // Built again only when what it shows changes, so the page's urgent re-render on a new answer reuses it as it is.
+  // The selection by value: `rowSelection` is a new object on every render.
+  const selectedIds = Object.keys(selection.rowSelection).join(',');
   const tableElement = useMemo(
     () => (
       <DataTable
@@ -226,7 +228,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
       />
     ),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `table` is a new object on every render; these are what it shows
-    [shown, columns, t, workspace, userId, canCreate, highlightId, selection.rowSelection, columnVisibility.visibility],
+    [shown, columns, t, workspace, userId, canCreate, highlightId, selectedIds, columnVisibility.visibility],
   );
 
   let body;
