@@ -69,6 +69,13 @@ interface PageRecord {
   interactionCount: number;
 }
 
+/** What the page keeps between installing the observer and reading it. */
+interface InPage extends Omit<PageRecord, 'interactionCount'> {
+  since: number;
+  count0: number;
+  observer: PerformanceObserver | undefined;
+}
+
 /**
  * Types `script` into `box` key by key as a person does and measures each keystroke's interaction latency with the
  * Event Timing API, the way web-vitals measures INP: a PerformanceObserver for `event` entries (threshold 16 ms,
@@ -86,27 +93,21 @@ export async function measureTypingInp(
   await box.fill('');
   // The click and fill are interactions too; let their frames pass so only the typing is counted.
   await page.waitForTimeout(500);
+  // No named functions inside the page functions: tsx (esbuild keepNames) would wrap them in a `__name` helper that
+  // exists only in Node.
   await page.evaluate((threshold) => {
     const since = performance.now();
-    const entries: PageRecord['entries'] = [];
-    const keydowns: PageRecord['keydowns'] = [];
-    const keep = (list: PerformanceEntryList) => {
-      for (const e of list as PerformanceEventTiming[])
+    const count0 = (performance as unknown as { interactionCount?: number }).interactionCount ?? 0;
+    const state: InPage = { since, count0, entries: [], keydowns: [], observer: undefined };
+    state.observer = new PerformanceObserver((list) => {
+      for (const e of list.getEntries() as PerformanceEventTiming[])
         if (e.startTime >= since)
-          entries.push({ name: e.name, interactionId: e.interactionId, startTime: e.startTime, duration: e.duration });
-    };
-    const observer = new PerformanceObserver((list) => keep(list.getEntries()));
-    observer.observe({ type: 'event', durationThreshold: threshold, buffered: true } as PerformanceObserverInit);
+          state.entries.push({ name: e.name, interactionId: e.interactionId, startTime: e.startTime, duration: e.duration });
+    });
+    state.observer.observe({ type: 'event', durationThreshold: threshold, buffered: true } as PerformanceObserverInit);
     // Capturing, before the console's handlers: the keydown's timeStamp is its Event Timing entry's startTime.
-    document.addEventListener('keydown', (e) => keydowns.push({ key: e.key, timeStamp: e.timeStamp }), { capture: true });
-    const interactionCount = () => (performance as unknown as { interactionCount?: number }).interactionCount ?? 0;
-    const count0 = interactionCount();
-    const read = (): PageRecord => {
-      keep(observer.takeRecords());
-      observer.disconnect();
-      return { entries, keydowns, interactionCount: interactionCount() - count0 };
-    };
-    (window as unknown as { __typingInp: () => PageRecord }).__typingInp = read;
+    document.addEventListener('keydown', (e) => state.keydowns.push({ key: e.key, timeStamp: e.timeStamp }), { capture: true });
+    (window as unknown as { __typingInp: InPage }).__typingInp = state;
   }, DURATION_THRESHOLD_MS);
 
   for (const { key, pauseMs } of script) {
@@ -116,7 +117,15 @@ export async function measureTypingInp(
   await settle();
   // Event Timing entries are delivered after the frame that ends them: give the last ones two frames and a margin.
   await page.waitForTimeout(300);
-  const recorded = await page.evaluate(() => (window as unknown as { __typingInp: () => PageRecord }).__typingInp());
+  const recorded = await page.evaluate((): PageRecord => {
+    const state = (window as unknown as { __typingInp: InPage }).__typingInp;
+    for (const e of (state.observer?.takeRecords() ?? []) as PerformanceEventTiming[])
+      if (e.startTime >= state.since)
+        state.entries.push({ name: e.name, interactionId: e.interactionId, startTime: e.startTime, duration: e.duration });
+    state.observer?.disconnect();
+    const count = (performance as unknown as { interactionCount?: number }).interactionCount ?? 0;
+    return { entries: state.entries, keydowns: state.keydowns, interactionCount: count - state.count0 };
+  });
   return summarize(script, recorded);
 }
 
