@@ -231,14 +231,16 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     [shown, columns, t, workspace, userId, canCreate, highlightId, selectedIds, columnVisibility.visibility],
   );
 
+  // The states around the table follow the same deferred view, so no frame shows an empty table before its rows.
+  const shownData = shown.data;
   let body;
   if (notMember) {
     body = <NotMemberPanel workspaceId={workspaceId} onLeave={onLeaveWorkspace} />;
   } else if (!data && list.isError) {
     body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  } else if (!data) {
+  } else if (!shownData) {
     body = <LoadingRows label={t('state.loading')} />;
-  } else if (data.TotalCount === 0 && !isFiltered(params)) {
+  } else if (shownData.TotalCount === 0 && !isFiltered(shown.params)) {
     body = (
       <Empty
         image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -256,7 +258,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
         )}
       </Empty>
     );
-  } else if (data.TotalCount === 0 && data.CodeSources.length === 0) {
+  } else if (shownData.TotalCount === 0 && shownData.CodeSources.length === 0) {
     body = (
       <Empty
         image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -264,7 +266,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           <>
             <h2 className="state-title">{t('state.noResultsTitle')}</h2>
             <span className="muted">
-              {params.search ? t('state.noResultsFor', { search: params.search }) : t('state.noResultsFilters')}
+              {shown.params.search ? t('state.noResultsFor', { search: shown.params.search }) : t('state.noResultsFilters')}
             </span>
           </>
         }
