@@ -1,4 +1,5 @@
 import type { SeedInput } from '@/shared/seed.schema';
+import { generatedName } from '@/testing/generated-names';
 
 /** Who signs in during the journeys. */
 export const USERS = {
@@ -25,6 +26,11 @@ export const BULK = { id: '3003', name: 'E2E Selection' };
  * its rows by searching its own prefix). Named to sort last, so no one's default workspace.
  */
 export const DRAWERS = { id: '3010', name: 'E2E Zone Drawers' };
+/**
+ * Only the typing-responsiveness journey reads this workspace: 10,000 code sources with the bench's generated names
+ * (`nlp-bert-finetune-4230`). Only the admin is a member, and its name sorts last, so no one's default workspace.
+ */
+export const TYPING = { id: '3011', name: 'E2E Zone Typing', rows: 10_000 };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -40,6 +46,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: ACTIVITY.id, WorkspaceName: ACTIVITY.name },
     { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
     { WorkspaceId: DRAWERS.id, WorkspaceName: DRAWERS.name },
+    { WorkspaceId: TYPING.id, WorkspaceName: TYPING.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -62,6 +69,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: DRAWERS.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: TYPING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
   ],
   codeSources: [
     ...['url-edit-target', 'expiry-target', 'expiry-other-user', 'conflict-target'].map((name) => ({
@@ -171,6 +179,14 @@ export const e2eSeed: SeedInput = {
       DisplayName: name,
       CodeRepo: repo(name),
       Accessibility: access,
+    })),
+    // Applied with the rest in the seed's one transaction (src/server/seed.ts), so 10,000 rows cost one commit.
+    ...Array.from({ length: TYPING.rows }, (_, i) => ({
+      UserId: USERS.admin.UserId,
+      WorkspaceId: TYPING.id,
+      DisplayName: generatedName(i),
+      CodeRepo: repo(generatedName(i)),
+      Accessibility: i % 3 === 0 ? ('PUBLIC' as const) : ('PRIVATE' as const),
     })),
   ],
 };

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: API latency/throughput at 100,000 code sources against the SQLite floor and json-server 0.17,
- * write rates, server memory, and the console's bundle and Lighthouse scores — all in one run, on one machine.
+ * write rates, server memory, and the console's bundle, Lighthouse scores and INP while typing a search — all in one
+ * run, on one machine.
  * Prints a table and writes the same figures as JSON under bench/results/ (git-ignored).
  *
  * BENCH_SECONDS (default 5) sets each load run's length (the mixed workload runs 6× as long); BENCH_SKIP skips parts:
- * search-floors, api (all of the service), reads, signed, writes, mixed, workers, json-server, bundle, lighthouse.
+ * search-floors, api (all of the service), reads, signed, writes, mixed, workers, json-server, bundle, lighthouse, inp.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,12 +19,15 @@ import { createKeyring, hashPassword } from '@/server/crypto';
 import { openDatabase } from '@/server/db';
 import { createIdentityRepository } from '@/server/identity.repository';
 import { foldName } from '@/shared/text';
+import { generatedName, modelOf, teamOf } from '@/testing/generated-names';
+import { SEARCH_TYPING_SCRIPT, typedText } from '@/testing/typing-inp';
 import type { Order, SortBy } from '@/shared/code-source.schema';
 import { load, ms, SECONDS, type LoadResult } from './bench/load';
 import { jsonServerMix, ourMix } from './bench/mixed';
 import { searchFloors } from './bench/search-floors';
 import { MIXED_SECONDS, mixedRow, sampleOf, signedVsCookie, workersComparison, type ServiceBench } from './bench/service';
 import { printSummary, recordTarget, targets } from './bench/summary';
+import { typingInp } from './bench/console-inp';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -55,30 +59,6 @@ const record = (row: Row) => {
 };
 
 // ---------------------------------------------------------------- data
-const TEAMS = ['nlp', 'cv', 'speech', 'rec', 'search', 'ads', 'infra', 'llm', 'risk', 'bio'];
-const MODELS = [
-  'bert',
-  'qwen',
-  'llama',
-  'resnet',
-  'vit',
-  'yolo',
-  'whisper',
-  'gpt2',
-  't5',
-  'clip',
-  'unet',
-  'xgboost',
-  'deepfm',
-  'wide-deep',
-  'sam',
-];
-const TASKS = ['finetune', 'pretrain', 'eval', 'distill', 'export', 'serving', 'data-prep', 'sweep', 'lora', 'rlhf'];
-
-function nameOf(i: number): string {
-  return `${TEAMS[i % TEAMS.length]}-${MODELS[(i * 7) % MODELS.length]}-${TASKS[(i * 13) % TASKS.length]}-${i}`;
-}
-
 /** A database with 100,000 code sources in one workspace (and 10,000 in another), made through the repository. */
 async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
   const marker = path.join(dataDir, 'bench-ready.json');
@@ -106,7 +86,7 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
       [WS_LH, LIGHTHOUSE_ROWS],
     ] as const) {
       for (let i = 0; i < count; i++) {
-        const displayName = nameOf(i);
+        const displayName = generatedName(i);
         const r = repo.create(
           {
             workspaceId: ws,
@@ -114,7 +94,7 @@ async function prepareData(dataDir: string): Promise<{ ids: string[] }> {
             displayName,
             nameFold: foldName(displayName),
             description: `Training code for ${displayName}`,
-            codeRepo: `https://github.com/example-${TEAMS[i % TEAMS.length]}/${MODELS[(i * 7) % MODELS.length]}.git`,
+            codeRepo: `https://github.com/example-${teamOf(i)}/${modelOf(i)}.git`,
             codeBranch: i % 5 === 0 ? '' : i % 3 === 0 ? 'main' : 'master',
             codeCommit: i % 5 === 0 ? createHash('sha1').update(String(i)).digest('hex') : '',
             codeRepoUserName: i % 4 === 0 ? 'robot' : '',
@@ -377,7 +357,7 @@ async function main() {
     platform: `${os.type()} ${os.release()}`,
   };
   console.log(`bench on ${machine.cpus}, ${machine.memoryGb} GiB, Node ${machine.node}; ${SECONDS} s per load run`);
-  const consoleNeeded = !SKIP.has('bundle') || !SKIP.has('lighthouse');
+  const consoleNeeded = !SKIP.has('bundle') || !SKIP.has('lighthouse') || !SKIP.has('inp');
   if (consoleNeeded && !fs.existsSync(path.join(ROOT, 'dist', 'index.html')))
     spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
 
@@ -628,6 +608,28 @@ async function main() {
     // 6. The console.
     if (!SKIP.has('bundle')) results.initialJsGzip = bundleSizes();
     if (!SKIP.has('lighthouse')) results.lighthouse = await lighthouse(`${base}/code-sources?workspace=${WS_LH}`, cookie);
+    if (!SKIP.has('inp')) {
+      const inp = await typingInp(base, cookie, WS_LH);
+      results.inp = inp;
+      record({
+        section: 'inp',
+        what: `typing "${typedText(SEARCH_TYPING_SCRIPT)}" (${inp.keystrokes.length} keys) at ${LIGHTHOUSE_ROWS} rows`,
+        'p50 ms': inp.p50,
+        'p98 ms': inp.p98,
+        'max ms': inp.max,
+        'INP (web-vitals) ms': inp.inp,
+        'under 16 ms': inp.underThreshold,
+        'per key ms': inp.keystrokes.map((k) => k.ms ?? '<16').join('/'),
+        'load avg': os.loadavg()[0]?.toFixed(1) ?? '?',
+      });
+      recordTarget({
+        figure: `INP per keystroke while typing (${LIGHTHOUSE_ROWS.toLocaleString('en-US')} rows), p98 / max`,
+        value: `${inp.p98} / ${inp.max} ms`,
+        target: '≤ 100 ms',
+        met: inp.max <= 100,
+        note: `every keystroke counts (with ${inp.keystrokes.length} keys p98 is the longest); web-vitals' INP ${inp.inp} ms`,
+      });
+    }
   } finally {
     await stopProcess(server);
   }

@@ -12,32 +12,12 @@ import { createKeyring } from '@/server/crypto';
 import { openDatabase } from '@/server/db';
 import { createIdentityRepository } from '@/server/identity.repository';
 import { foldName } from '@/shared/text';
+import { generatedName } from '@/testing/generated-names';
 
 const SECONDS = Number(process.env.WRITE_COST_SECONDS ?? 3);
 const ROWS = 100_000;
 const WS = '3001';
 const USER = '900001';
-const TEAMS = ['nlp', 'cv', 'speech', 'rec', 'search', 'ads', 'infra', 'llm', 'risk', 'bio'];
-const MODELS = [
-  'bert',
-  'qwen',
-  'llama',
-  'resnet',
-  'vit',
-  'yolo',
-  'whisper',
-  'gpt2',
-  't5',
-  'clip',
-  'unet',
-  'xgboost',
-  'deepfm',
-  'wide-deep',
-  'sam',
-];
-const TASKS = ['finetune', 'pretrain', 'eval', 'distill', 'export', 'serving', 'data-prep', 'sweep', 'lora', 'rlhf'];
-/** The bench's names (scripts/bench.ts `nameOf`). */
-const nameOf = (i: number) => `${TEAMS[i % TEAMS.length]}-${MODELS[(i * 7) % MODELS.length]}-${TASKS[(i * 13) % TASKS.length]}-${i}`;
 
 const fields = (displayName: string, i: number): CodeSourceFields => ({
   displayName,
@@ -84,7 +64,8 @@ if (fresh) {
     identity.insertWorkspace(WS, 'bench-100k');
     identity.insertUser(USER, 'bench', null);
     identity.insertMember(WS, USER, ['PAI.WorkspaceAdmin']);
-    for (let i = 0; i < ROWS; i++) repo.create({ ...fields(nameOf(i), i), workspaceId: WS, userId: USER }, event('Create', nameOf(i)));
+    for (let i = 0; i < ROWS; i++)
+      repo.create({ ...fields(generatedName(i), i), workspaceId: WS, userId: USER }, event('Create', generatedName(i)));
   });
   db.pragma('wal_checkpoint(TRUNCATE)');
   console.log(`seeded ${ROWS} rows in ${Math.round(performance.now() - started) / 1000} s`);

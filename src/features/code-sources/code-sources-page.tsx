@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Empty, Select, Space, Tooltip } from 'antd';
 // Search alone: `Input.Search` would bring every Input variant (TextArea, Password, OTP) into the first screen.
 import Search from 'antd/es/input/Search';
-import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useState } from 'react';
+import { lazy, Suspense, useDeferredValue, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
@@ -50,6 +50,7 @@ export interface CodeSourcesPageProps {
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
+const NO_ROWS: CodeSource[] = [];
 /** Followed by the user's id: each user's shown columns. */
 export const COLUMNS_STORAGE_KEY = 'code-config.columns';
 
@@ -105,6 +106,14 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   useReturnFocus(codeSourceId !== undefined);
 
   const listSearch = listSearchOf(searchParams).toString();
+  // What the table shows, deferred: a new answer re-renders the page at once (TanStack Query's store updates cannot
+  // wait), but the table's rows re-render at transition priority, in slices that give way to the next keystroke.
+  const loading = list.isPlaceholderData && list.isFetching;
+  const view = useMemo(
+    () => ({ data, params, listSearch, isPlaceholderData, loading }),
+    [data, params, listSearch, isPlaceholderData, loading],
+  );
+  const shown = useDeferredValue(view);
   const detailsHref = (id: string) => drawerHref({ kind: 'details', id }, searchParams);
   const closeDetails = () => navigate(drawerHref({ kind: 'none' }, searchParams));
   const openDrawer = (next: DrawerRoute) => {
@@ -149,7 +158,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
         ),
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt when what the cells show changes
-    [t, workspace, userId, listSearch],
+    [t, workspace, userId, shown.listSearch],
   );
 
   // Which columns show is each user's own choice in this browser.
@@ -160,10 +169,10 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const columnVisibility = usePersistentColumnVisibility(`${COLUMNS_STORAGE_KEY}.${userId ?? ''}`, DEFAULT_COLUMN_VISIBILITY, hideable);
 
   const table = useServerTable<CodeSource>({
-    data: data?.CodeSources ?? [],
+    data: shown.data?.CodeSources ?? NO_ROWS,
     columns,
     getRowId: (row) => row.CodeSourceId,
-    sorting: [{ id: params.sortBy, desc: params.order === 'desc' }],
+    sorting: [{ id: shown.params.sortBy, desc: shown.params.order === 'desc' }],
     onSortingChange: (sorting) => {
       const next = sorting[0];
       setParams(
@@ -172,9 +181,9 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           : { sortBy: DEFAULT_LIST_PARAMS.sortBy, order: DEFAULT_LIST_PARAMS.order, page: 1 },
       );
     },
-    pagination: { pageIndex: params.page - 1, pageSize: params.pageSize },
+    pagination: { pageIndex: shown.params.page - 1, pageSize: shown.params.pageSize },
     onPaginationChange: (p) => setParams({ page: p.pageIndex + 1, pageSize: p.pageSize }),
-    rowCount: data?.TotalCount ?? 0,
+    rowCount: shown.data?.TotalCount ?? 0,
     state: { columnVisibility: columnVisibility.visibility },
     onColumnVisibilityChange: columnVisibility.onChange,
     // Who may only read selects nothing, so the column is not there for them.
@@ -182,7 +191,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
       ? {
           state: selection.rowSelection,
           onChange: selection.onRowSelectionChange,
-          canSelect: (row) => !list.isPlaceholderData && abilitiesFor(row, workspace, userId).manage.allowed,
+          canSelect: (row) => !shown.isPlaceholderData && abilitiesFor(row, workspace, userId).manage.allowed,
         }
       : undefined,
   });
@@ -195,14 +204,43 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
     return reason ? t(reason) : undefined;
   };
 
+  // Built again only when what it shows changes, so the page's urgent re-render on a new answer reuses it as it is.
+  // The selection by value: `rowSelection` is a new object on every render.
+  const selectedIds = Object.keys(selection.rowSelection).join(',');
+  const tableElement = useMemo(
+    () => (
+      <DataTable
+        table={table}
+        label={t('list.tableLabel')}
+        loading={shown.loading}
+        pageSizeOptions={PAGE_SIZES}
+        showTotal={(total) => t('list.total', { total })}
+        rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
+        selectionLabels={
+          canCreate
+            ? {
+                page: t('bulk.selectPage'),
+                row: (row) => t('bulk.selectRow', { name: row.DisplayName }),
+                notSelectable: notSelectableReason,
+              }
+            : undefined
+        }
+      />
+    ),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `table` is a new object on every render; these are what it shows
+    [shown, columns, t, workspace, userId, canCreate, highlightId, selectedIds, columnVisibility.visibility],
+  );
+
+  // The states around the table follow the same deferred view, so no frame shows an empty table before its rows.
+  const shownData = shown.data;
   let body;
   if (notMember) {
     body = <NotMemberPanel workspaceId={workspaceId} onLeave={onLeaveWorkspace} />;
   } else if (!data && list.isError) {
     body = <ErrorState error={list.error} onRetry={() => void list.refetch()} />;
-  } else if (!data) {
+  } else if (!shownData) {
     body = <LoadingRows label={t('state.loading')} />;
-  } else if (data.TotalCount === 0 && !isFiltered(params)) {
+  } else if (shownData.TotalCount === 0 && !isFiltered(shown.params)) {
     body = (
       <Empty
         image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -220,7 +258,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
         )}
       </Empty>
     );
-  } else if (data.TotalCount === 0 && data.CodeSources.length === 0) {
+  } else if (shownData.TotalCount === 0 && shownData.CodeSources.length === 0) {
     body = (
       <Empty
         image={Empty.PRESENTED_IMAGE_SIMPLE}
@@ -228,7 +266,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           <>
             <h2 className="state-title">{t('state.noResultsTitle')}</h2>
             <span className="muted">
-              {params.search ? t('state.noResultsFor', { search: params.search }) : t('state.noResultsFilters')}
+              {shown.params.search ? t('state.noResultsFor', { search: shown.params.search }) : t('state.noResultsFilters')}
             </span>
           </>
         }
@@ -252,23 +290,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
             }
           />
         )}
-        <DataTable
-          table={table}
-          label={t('list.tableLabel')}
-          loading={list.isPlaceholderData && list.isFetching}
-          pageSizeOptions={PAGE_SIZES}
-          showTotal={(total) => t('list.total', { total })}
-          rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
-          selectionLabels={
-            canCreate
-              ? {
-                  page: t('bulk.selectPage'),
-                  row: (row) => t('bulk.selectRow', { name: row.DisplayName }),
-                  notSelectable: notSelectableReason,
-                }
-              : undefined
-          }
-        />
+        {tableElement}
       </>
     );
   }
