@@ -17,7 +17,7 @@ import {
   type RowSelectionState,
   type SortingState,
 } from '@tanstack/react-table';
-import { useDeferredValue, useEffect, useId, useRef, type CSSProperties, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type CSSProperties, type ReactNode } from 'react';
 import './data-table.css';
 
 /** How a column looks: its width, whether it stays in view while the table scrolls sideways, its alignment. */
@@ -109,7 +109,6 @@ export interface DataTableProps<TData extends RowData> {
 }
 
 const SELECTION_WIDTH = 48;
-const NO_ROWS: never[] = [];
 const SELECTION_ID = '__selection';
 
 /**
@@ -127,9 +126,7 @@ export function DataTable<TData extends RowData>({
   scrollX,
   selectionLabels,
 }: DataTableProps<TData>) {
-  // New rows (a page arriving, a new sort) are drawn as a transition: React renders them in slices that give way to
-  // input and paint, instead of one long task; until then the rows shown before stay (none on the first render).
-  const rows = useDeferredValue(table.getRowModel().rows, NO_ROWS);
+  const rows = table.getRowModel().rows;
   const { pagination } = table.state;
   const sorted = table.state.sorting[0];
   const headers = table.getLeafHeaders();
