@@ -57,4 +57,26 @@ describe('background WAL checkpoints', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.prepare('SELECT value FROM meta WHERE key = ?').get('k')).toEqual({ value: 'v' });
   });
+
+  it('a thread that cannot open the file reports it and leaves SQLite checkpointing on commit again', async () => {
+    const errors: Error[] = [];
+    // The thread is pointed at a file that is not a database: its first statement fails.
+    const notDatabase = path.join(dir, 'not-a-database.sqlite');
+    fs.writeFileSync(notDatabase, 'this is not an SQLite file, and it is longer than the 100-byte header SQLite reads first. '.repeat(3));
+    const checkpoints = startBackgroundCheckpoints(
+      // The serving connection as it is, under the other file's name.
+      new Proxy(db, {
+        get: (target, key) => {
+          if (key === 'name') return notDatabase;
+          const value: unknown = Reflect.get(target, key);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      }),
+      (e) => errors.push(e),
+    );
+    for (let waited = 0; waited < 5000 && errors.length === 0; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toHaveLength(1);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await checkpoints.stop();
+  });
 });

@@ -381,9 +381,10 @@ const FALLBACK_AUTOCHECKPOINT_FRAMES = 10_000;
  * `PRAGMA wal_checkpoint(PASSIVE)` (which never blocks writers and does nothing when nothing is new) every
  * `BACKGROUND_CHECKPOINT_MS`. Durability is unchanged: every commit still fsyncs the WAL (`synchronous=FULL`), and a
  * checkpoint fsyncs the main file before the WAL is reused. The serving connection keeps an automatic checkpoint at
- * `FALLBACK_AUTOCHECKPOINT_FRAMES`, so the WAL stays bounded without the thread.
+ * `FALLBACK_AUTOCHECKPOINT_FRAMES`, so the WAL stays bounded without the thread, and goes back to SQLite's default
+ * if the thread fails (`onError` is told).
  */
-export function startBackgroundCheckpoints(db: Db): { stop(): Promise<void> } {
+export function startBackgroundCheckpoints(db: Db, onError: (error: Error) => void = () => undefined): { stop(): Promise<void> } {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_FRAMES}`);
   const worker = new Worker(
     `
@@ -410,6 +411,12 @@ export function startBackgroundCheckpoints(db: Db): { stop(): Promise<void> } {
     },
   );
   worker.unref();
+  // A thread that fails (its connection cannot open, say) must not take the server with it: the serving connection
+  // goes back to SQLite's own checkpoint every 1,000 frames.
+  worker.on('error', (error) => {
+    if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    onError(error);
+  });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stop: () => {

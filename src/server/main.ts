@@ -76,7 +76,9 @@ function banner(url: string, seed: string | undefined): void {
 /** Serves HTTP until SIGTERM/SIGINT: the whole server with WORKERS=1, one worker of the cluster otherwise. */
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { db, app, identity, staticDir } = await prepare(config, logger);
-  const checkpoints = startBackgroundCheckpoints(db);
+  const checkpoints = startBackgroundCheckpoints(db, (error) =>
+    logger.warn('background checkpoints stopped; SQLite checkpoints on commit again', { error: error.message }),
+  );
   if (!fs.existsSync(path.join(staticDir, 'index.html')) && !cluster.isWorker)
     logger.warn('console not built; serving the API only', { staticDir });
   const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
