@@ -420,6 +420,8 @@ export function startBackgroundCheckpoints(db: Db, onError: (error: Error) => vo
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     stop: () => {
+      // Held while it stops: an unreferenced thread would let the process exit before its own shutdown ran.
+      worker.ref();
       worker.postMessage('stop');
       return exited;
     },
