@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { load, loadColumns } from './load';
 import { summarise, type CpuProfile } from './profile-summary';
 import { p99Queries } from './service';
@@ -108,7 +109,10 @@ async function main() {
   if (SCENARIOS.has('update')) {
     // The bench's non-renaming update (session cookie + CSRF), on a copy: the bench data stays as generated.
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cpu-prof-data-'));
-    fs.copyFileSync(path.join(DATA, 'code-config.sqlite'), path.join(copy, 'code-config.sqlite'));
+    // SQLite's backup: the main file and whatever of the WAL is committed, as one consistent copy.
+    const source = new Database(path.join(DATA, 'code-config.sqlite'), { readonly: true });
+    await source.backup(path.join(copy, 'code-config.sqlite'));
+    source.close();
     try {
       await profileScenario(
         'Update (Description), cookie, 1 conn',
