@@ -23,6 +23,7 @@ import { generatedName, modelOf, teamOf } from '@/testing/generated-names';
 import { SEARCH_TYPING_SCRIPT, typedText } from '@/testing/typing-inp';
 import type { Order, SortBy } from '@/shared/code-source.schema';
 import { load, ms, SECONDS, type LoadResult } from './bench/load';
+import { fsyncRate } from './bench/fsync-rate';
 import { jsonServerMix, ourMix } from './bench/mixed';
 import { searchFloors } from './bench/search-floors';
 import { MIXED_SECONDS, mixedRow, sampleOf, signedVsCookie, workersComparison, type ServiceBench } from './bench/service';
@@ -429,9 +430,18 @@ async function main() {
     // Signed (ACS3, each request signed afresh as SDK users do) against the session cookie, back to back.
     if (!SKIP.has('api') && !SKIP.has('signed')) await signedVsCookie(service, base, port, cookie, midId);
 
-    // 4. Writes with synchronous=FULL.
+    // 4. Writes with synchronous=FULL. Every commit waits for one fsync of the WAL, so the disk's fsync rate right
+    // then (on the data's file system, 12 pages a round: a non-renaming update's commit) bounds a 1-connection rate.
     let n = 0;
     for (const connections of SKIP.has('api') || SKIP.has('writes') ? [] : [1, 8]) {
+      const disk = fsyncRate(dataDir, 12, 2);
+      record({
+        section: 'writes',
+        what: 'disk: fsync of a 12-page append, just before',
+        conn: connections,
+        'fsync/s': disk.fsyncsPerSecond,
+        'mean ms': disk.meanMs,
+      });
       const writeHeaders = { cookie, 'x-csrf-token': CsrfToken, 'content-type': 'application/json', origin: base };
       const created = await load(`${base}/api/v1/codesources`, connections, {
         requests: [

@@ -85,7 +85,7 @@ const updateOne = (k: number, rename: boolean) => {
   if (!current) throw new Error(`missing ${id}`);
   const name = rename ? `bench-rename-${tag}-${k}` : current.displayName;
   const next = { ...fields(name, k), description: `update ${k}`, accessibility: current.accessibility, accessToken: undefined };
-  repo.update(id, current.version, next, event('Update', name));
+  repo.update(current, next, event('Update', name));
 };
 const updates = rate((k) => updateOne(k, false));
 const renames = rate((k) => updateOne(k, true));

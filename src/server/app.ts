@@ -163,7 +163,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('/api/*', async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.set('body', await readBody(c.req.raw));
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') c.set('body', await readBody(c.req.raw, c.env?.incoming));
     await next();
   });
   app.use('/api/*', rejectRepeatedQuery);

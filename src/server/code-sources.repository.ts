@@ -215,6 +215,15 @@ export function createCodeSourcesRepository(
       access_token_sealed = CASE WHEN @keepToken THEN access_token_sealed ELSE @sealed END, mount_path = @mountPath,
       accessibility = @accessibility, clone_type = @cloneType, gmt_modify_time = @now, version = version + 1
     WHERE code_source_id = @codeSourceId AND version = @version`);
+  // A change that keeps the name and the visibility leaves those columns out of its SET: SQLite rewrites the entries
+  // of every index on a column the SET names, even to the same value, which put the name and visibility index pages
+  // into every such commit (the `version` condition makes "unchanged" exact: the row is the one the caller read).
+  const updateContent = db.prepare(`
+    UPDATE code_sources SET description = @description, code_repo = @codeRepo, code_branch = @codeBranch,
+      code_commit = @codeCommit, code_repo_user_name = @codeRepoUserName,
+      access_token_sealed = CASE WHEN @keepToken THEN access_token_sealed ELSE @sealed END, mount_path = @mountPath,
+      clone_type = @cloneType, gmt_modify_time = @now, version = version + 1
+    WHERE code_source_id = @codeSourceId AND version = @version`);
   const sealedToken = db.prepare<[string], { access_token_sealed: Buffer | null }>(
     'SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?',
   );
@@ -499,22 +508,25 @@ export function createCodeSourcesRepository(
     },
 
     /**
-     * Replaces the fields of the row at `version`. `accessToken: undefined` keeps the sealed token as it is.
-     * Throws VersionConflictError when the row is no longer at that version.
+     * Replaces the fields of the row `current` (as read, at its version). `accessToken: undefined` keeps the sealed
+     * token as it is. Throws VersionConflictError when the row is no longer at that version.
      */
     update(
-      codeSourceId: string,
-      version: number,
+      current: Pick<CodeSourceRecord, 'codeSourceId' | 'version' | 'displayName' | 'accessibility'>,
       fields: Omit<CodeSourceFields, 'accessToken'> & { accessToken: string | undefined },
       event: EventInput,
     ): CodeSourceRecord {
+      const { codeSourceId, version } = current;
       return writeTransaction(db, () => {
         const keepToken = fields.accessToken === undefined ? 1 : 0;
         const sealed = fields.accessToken === undefined ? null : seal(codeSourceId, fields.accessToken);
+        const sameNameAndVisibility = fields.displayName === current.displayName && fields.accessibility === current.accessibility;
         let changes: number;
         const at = now();
         try {
-          changes = update.run({ ...fields, codeSourceId, version, sealed, keepToken, now: at }).changes;
+          const params = { ...fields, codeSourceId, version, sealed, keepToken, now: at };
+          // Named parameters the narrower statement does not use are ignored.
+          changes = (sameNameAndVisibility ? updateContent : update).run(params).changes;
         } catch (error) {
           if (isUniqueViolation(error, 'code_sources.name_fold')) throw new DuplicateNameError();
           throw error;

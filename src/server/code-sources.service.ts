@@ -197,8 +197,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       if (changes.length === 0) return record;
       try {
         return codeSources.update(
-          codeSourceId,
-          record.version,
+          record,
           { ...next.fields, accessToken: next.accessToken },
           eventOf(next.action, next.fields.displayName, caller, changes, batchId),
         );

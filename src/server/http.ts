@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { createRoute, OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
@@ -39,10 +40,21 @@ export function errorBody(requestId: string, host: string | undefined, error: Ap
   return body;
 }
 
-/** Reads the body stream up to the limit; beyond it, 413 without reading the rest into memory. */
-export async function readBody(request: Request): Promise<Uint8Array> {
+/**
+ * Reads the body up to the limit; beyond it, 413 without reading the rest into memory. `incoming` is Node's request
+ * when the app runs behind the Node server: a body framed by `Content-Length` (already checked against the limit)
+ * cannot be longer than declared there, since Node's HTTP parser ends the body at that length, so it is read in one
+ * go without building a web `Request` and its stream. Anything else (chunked, or an in-process `Request`) is read
+ * through the stream, counting as it goes.
+ */
+export async function readBody(request: Request, incoming?: IncomingMessage): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
+  if (incoming && declared !== null && incoming.headers['transfer-encoding'] === undefined) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge();
+    return bytes;
+  }
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -78,13 +90,15 @@ export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHan
   return async (c, next) => {
     const bytes = c.get('body');
     let value: unknown = {};
+    let text = '';
     if (bytes.byteLength === 0) {
       if (required) throw new AppError('MalformedJSON', 'The request body must be a JSON object');
     } else {
       const type = (c.req.header('content-type') ?? '').toLowerCase();
       if (!JSON_TYPE.test(type)) throw new AppError('UnsupportedMediaType', 'The request body must be sent as application/json');
       try {
-        value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        value = JSON.parse(text);
       } catch {
         throw new AppError('MalformedJSON', 'The request body is not valid UTF-8 JSON');
       }
@@ -93,17 +107,18 @@ export function jsonBodyGate({ required }: { required: boolean }): MiddlewareHan
       }
     }
     c.set('rawBody', value);
-    // The stream was read once (with the size limit); the route's validators read these same bytes again.
-    const raw = c.req.raw;
-    const headers = new Headers(raw.headers);
-    // No body: no content type either, so the validators take the absent body as `{}` rather than parse nothing.
-    if (bytes.byteLength === 0) headers.delete('content-type');
-    c.req.raw = new Request(raw.url, {
-      method: raw.method,
-      headers,
-      body: bytes.byteLength > 0 ? new Uint8Array(bytes) : null,
-      signal: raw.signal,
-    });
+    if (bytes.byteLength > 0) {
+      // The route's JSON validator (`c.req.json()`) takes the text read here from Hono's body cache rather than read
+      // the request again. Hono keeps the promise of the text there (its declaration types the resolved value).
+      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve(text);
+    } else {
+      // No body: a request without one, and without a content type, so the validators take the absent body as `{}`
+      // and the media-type check finds nothing to refuse.
+      const raw = c.req.raw;
+      const headers = new Headers(raw.headers);
+      headers.delete('content-type');
+      c.req.raw = new Request(raw.url, { method: raw.method, headers, body: null, signal: raw.signal });
+    }
     await next();
   };
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import { createKeyring, loadOrCreateMasterKey } from './crypto';
-import { openDatabase } from './db';
+import { openDatabase, startBackgroundCheckpoints } from './db';
 import { DEMO_USERS, demoSeed } from './demo-seed';
 import { ConfigError, loadConfig, type Config } from './env';
 import { createLogger, type Logger } from './logger';
@@ -76,6 +76,9 @@ function banner(url: string, seed: string | undefined): void {
 /** Serves HTTP until SIGTERM/SIGINT: the whole server with WORKERS=1, one worker of the cluster otherwise. */
 async function serve(config: Config, logger: Logger): Promise<void> {
   const { db, app, identity, staticDir } = await prepare(config, logger);
+  const checkpoints = startBackgroundCheckpoints(db, (error) =>
+    logger.warn('background checkpoints stopped; SQLite checkpoints on commit again', { error: error.message }),
+  );
   if (!fs.existsSync(path.join(staticDir, 'index.html')) && !cluster.isWorker)
     logger.warn('console not built; serving the API only', { staticDir });
   const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
@@ -119,10 +122,12 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     logger.info('stopping', { signal });
     // Stop accepting; in-flight requests finish; idle keep-alive sockets close.
     server.close(() => {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
-      logger.info('stopped');
-      process.exit(0);
+      void checkpoints.stop().finally(() => {
+        db.pragma('wal_checkpoint(TRUNCATE)');
+        db.close();
+        logger.info('stopped');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -65,6 +65,104 @@ describe('malformed HTTP gets a JSON error from the real server', () => {
   });
 });
 
+/** A request whose body goes out chunked, in pieces, with no Content-Length. */
+function chunkedRequest(url: string, method: string, headers: Record<string, string>, pieces: (string | Buffer)[]): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method, headers: { ...headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: text,
+            json: () => JSON.parse(text) as Record<string, unknown>,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    for (const piece of pieces) req.write(piece);
+    req.end();
+  });
+}
+
+describe('request bodies over the real server (Content-Length and chunked)', () => {
+  let server: ServerProcess;
+  let auth: Record<string, string>;
+  beforeAll(async () => {
+    server = await startServer();
+    auth = await signInOver(server.url, TEST_USERS.dev.UserName, TEST_USERS.dev.Password);
+  });
+  afterAll(() => server.cleanup());
+
+  it('stores a body with multi-byte characters exactly, whether framed by Content-Length or sent in chunks', async () => {
+    const description = Array.from({ length: 40 }, () => 'Überprüfung 模型 🚀').join(' ');
+    const framed = await httpRequest(`${server.url}${C}`, {
+      method: 'POST',
+      headers: auth,
+      body: { WorkspaceId: WS, DisplayName: 'body-framed', CodeRepo: repo, Description: description },
+    });
+    expect(framed.status).toBe(200);
+    const body = Buffer.from(JSON.stringify({ WorkspaceId: WS, DisplayName: 'body-chunked', CodeRepo: repo, Description: description }));
+    // Cut at byte offsets, so chunks end inside multi-byte characters.
+    const chunked = await chunkedRequest(`${server.url}${C}`, 'POST', auth, [
+      body.subarray(0, 71),
+      body.subarray(71, 402),
+      body.subarray(402),
+    ]);
+    expect(chunked.status).toBe(200);
+    for (const res of [framed, chunked]) {
+      const got = (await httpRequest(`${server.url}${C}/${String(res.json().CodeSourceId)}`, { headers: auth })).json();
+      expect(got.Description).toBe(description);
+    }
+    const id = String(framed.json().CodeSourceId);
+    const updated = await httpRequest(`${server.url}${C}/${id}`, { method: 'PUT', headers: auth, body: { Description: 'réécrit' } });
+    expect(updated.status).toBe(200);
+    expect((await httpRequest(`${server.url}${C}/${id}`, { headers: auth })).json().Description).toBe('réécrit');
+  });
+
+  it('refuses a body over 64 KiB with 413, declared or chunked', async () => {
+    const big = JSON.stringify({ WorkspaceId: WS, DisplayName: 'too-big', CodeRepo: repo, Description: 'x'.repeat(70 * 1024) });
+    const declared = await httpRequest(`${server.url}${C}`, { method: 'POST', headers: auth, body: big });
+    expect(declared.status).toBe(413);
+    const chunked = await chunkedRequest(`${server.url}${C}`, 'POST', auth, [big.slice(0, 40_000), big.slice(40_000)]);
+    expect(chunked.status).toBe(413);
+    expect(chunked.json().Code).toBe('PayloadTooLarge');
+  });
+
+  it('operations without a body take none: no body at all, an empty one, or an empty one sent as application/json', async () => {
+    const agent = new http.Agent({ keepAlive: true });
+    try {
+      const created = await httpRequest(`${server.url}${C}`, {
+        method: 'POST',
+        headers: auth,
+        agent,
+        body: { WorkspaceId: WS, DisplayName: 'body-empty-publish', CodeRepo: repo },
+      });
+      const id = String(created.json().CodeSourceId);
+      const published = await httpRequest(`${server.url}${C}/${id}/publish`, {
+        method: 'PUT',
+        headers: { ...auth, 'content-type': 'application/json', 'content-length': '0' },
+        agent,
+      });
+      expect(published.status).toBe(200);
+      expect((await httpRequest(`${server.url}${C}/${id}`, { headers: auth, agent })).json().Accessibility).toBe('PUBLIC');
+      const unpublished = await httpRequest(`${server.url}${C}/${id}/unpublish`, { method: 'PUT', headers: auth, agent });
+      expect(unpublished.status).toBe(200);
+      const deleted = await httpRequest(`${server.url}${C}/${id}`, { method: 'DELETE', headers: auth, agent });
+      expect(deleted.status).toBe(200);
+      expect((await httpRequest(`${server.url}${C}/${id}`, { headers: auth, agent })).status).toBe(404);
+    } finally {
+      agent.destroy();
+    }
+  });
+});
+
 describe('the console is served compressed', () => {
   let server: ServerProcess;
   beforeAll(async () => {
