@@ -42,6 +42,12 @@ const started = entries.flatMap((file) =>
   ),
 );
 
+// The entry starts the console with import(): if that is no longer recognised, the count would be of the entry alone.
+if (started.length === 0 && entries.some((file) => /\bimport\(/.test(fs.readFileSync(path.join(dist, file), 'utf8')))) {
+  console.error('check-bundle-size: the entry calls import() but no chunk it starts was recognised; fix DYNAMIC_IMPORT');
+  process.exit(2);
+}
+
 const initial = new Map(); // dist-relative path → gzip bytes
 const queue = [...entries, ...started];
 while (queue.length > 0) {

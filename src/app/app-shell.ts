@@ -3,6 +3,11 @@ import { useDeferredValue, useLayoutEffect } from 'react';
 /** The id of the static frame the server may put into the page (scripts/app-shell.ts). */
 const SHELL_ID = 'app-shell';
 
+/** Takes the server's static frame off the page (the sign-in page and errors have no use for it). */
+export function removeAppShell(): void {
+  if (typeof document !== 'undefined') document.getElementById(SHELL_ID)?.remove();
+}
+
 /** Whether the page still shows the server's static frame. */
 export function appShellShown(): boolean {
   return typeof document !== 'undefined' && document.getElementById(SHELL_ID) !== null;
@@ -18,7 +23,7 @@ export function useAppShellUntil(ready: boolean): boolean {
   // that give way to the browser, not as one long task, while the static frame stays on screen.
   const shown = useDeferredValue(ready, false);
   useLayoutEffect(() => {
-    if (shown) document.getElementById(SHELL_ID)?.remove();
+    if (shown) removeAppShell();
   }, [shown]);
   return !shown && appShellShown();
 }

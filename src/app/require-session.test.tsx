@@ -67,3 +67,34 @@ describe('a session that ends while the user edits', { timeout: 90_000 }, () => 
     expect(api.requests.filter((r) => r.method === 'PUT').map((r) => r.response?.status)).toEqual([401]);
   });
 });
+
+describe("the server's static frame of the first screen (app-shell.ts)", { timeout: 60_000 }, () => {
+  const addShell = () => {
+    const shell = document.createElement('div');
+    shell.id = 'app-shell';
+    shell.textContent = 'Static frame';
+    document.body.prepend(shell);
+  };
+
+  it('gives way to the sign-in page when the session it was sent for has ended', async () => {
+    const api = await serveInProcess('admin');
+    api.t.clock.now += 61 * 60_000; // the cookie's session has been idle past its window: "not signed in"
+    addShell();
+    renderConsole(<AppRoutes />, { url: `/code-sources?workspace=${WS}` });
+    expect(await screen.findByLabelText('User name', {}, { timeout: 15_000 })).toBeInTheDocument();
+    expect(currentUrl().pathname).toBe('/sign-in');
+    expect(document.getElementById('app-shell')).toBeNull();
+  });
+
+  it('stays until the console draws its own frame, then is gone', async () => {
+    const api = await serveInProcess('admin');
+    const queryClient = testQueryClient();
+    await api.signIn(queryClient);
+    addShell();
+    renderConsole(<AppRoutes />, { url: `/code-sources?workspace=${WS}`, queryClient });
+    expect(await screen.findByRole('heading', { level: 1, name: 'Code Configuration' }, { timeout: 15_000 })).toBeInTheDocument();
+    expect(document.getElementById('app-shell')).toBeNull();
+    // Never both at once: while the shell was there, the console drew nothing of its own.
+    expect(screen.getAllByRole('heading', { level: 1 })).toHaveLength(1);
+  });
+});

@@ -1,12 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Spin } from 'antd';
-import { Fragment, lazy, Suspense, useEffect, useState } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useLayoutEffect, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { onUnauthenticated } from '@/lib/api-client';
 import { sessionKeys, sessionQuery } from '@/lib/session.api';
 import type { SessionInfo } from '@/shared/session.schema';
 import { ErrorState } from '@/components/error-state';
-import { appShellShown, useAppShellUntil } from './app-shell';
+import { appShellShown, removeAppShell } from './app-shell';
 
 const SessionExpiredDialog = lazy(() => import('./session-expired-dialog'));
 
@@ -43,8 +43,12 @@ export function RequireSession() {
     [queryClient],
   );
 
-  // Signed out or failed: the server's static frame (see app-shell.ts) gives way to the sign-in page or the error.
-  useAppShellUntil(session.isError || (session.isSuccess && !session.data.SignedIn));
+  // Signed out (a stale cookie, or a 401 while loading) or failed: the server's static frame (see app-shell.ts) goes
+  // at once, in this commit — not deferred, since the redirect to the sign-in page unmounts this guard first.
+  const noFrame = session.isError || (session.isSuccess && !session.data.SignedIn);
+  useLayoutEffect(() => {
+    if (noFrame) removeAppShell();
+  }, [noFrame]);
   if (session.isPending) {
     // Under the server's static frame nothing more is needed while the session loads.
     if (appShellShown()) return null;

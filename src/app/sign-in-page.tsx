@@ -1,9 +1,11 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Divider } from 'antd';
+import { useLayoutEffect } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '@/shared/session.schema';
 import { useI18n } from '@/lib/i18n/i18n';
 import { sessionKeys, sessionQuery } from '@/lib/session.api';
+import { removeAppShell } from './app-shell';
 import { LanguageSwitch } from './language-switch';
 import { SignInForm } from './sign-in-form';
 import { forgetUserData } from './user-data';
@@ -27,6 +29,8 @@ export function SignInPage() {
   const [searchParams] = useSearchParams();
   const returnTo = safeReturnTo(searchParams.get('returnTo'));
   const session = useQuery(sessionQuery());
+  // The list's static frame never belongs above this page (however the page was reached).
+  useLayoutEffect(removeAppShell, []);
   const current = session.data?.SignedIn ? session.data.UserName : undefined;
   const onSignedIn = (signedIn: SessionInfo) => {
     // The server ended any previous session; nothing cached for it may show under the new user.
