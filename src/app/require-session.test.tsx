@@ -36,10 +36,14 @@ describe('a session that ends while the user edits', { timeout: 90_000 }, () => 
     expect(currentUrl().pathname).toBe(`/code-sources/${id}/edit`);
     expect(within(form).getByLabelText('Description')).toHaveValue('typed before it ended');
     expect(within(dialog).getByLabelText('User name')).toHaveValue(TEST_USERS.admin.UserName);
+    // The refused save is said above the form while the user is signed out…
+    expect(screen.getByText('Could not save')).toBeInTheDocument();
 
     await user.type(within(dialog).getByLabelText('Password'), TEST_USERS.admin.Password);
     await user.click(within(dialog).getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(screen.queryByText('Your session has ended')).toBeNull());
+    // …and no longer once signed in again: Save now goes through.
+    await waitFor(() => expect(screen.queryByText('Could not save')).toBeNull());
     expect(within(form).getByLabelText('Description')).toHaveValue('typed before it ended');
     await user.click(within(form).getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(api.requests.filter((r) => r.method === 'PUT').at(-1)?.response?.status).toBe(200));

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useEffectEvent, useRef, useState, type ReactNod
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
-import type { Workspace } from '@/lib/session.api';
+import { sessionQuery, type Workspace } from '@/lib/session.api';
 import { useFeedback } from '@/components/feedback';
 import { ErrorState } from '@/components/error-state';
 import { StatusPanel } from '@/components/status-panel';
@@ -165,6 +165,11 @@ export default function CodeSourceFormDrawer({
  * snapshot: a refetch in the background (focus, another tab's change, signing in again) never replaces the values
  * being edited; only `reload` (after a 412) takes the server's current state.
  */
+/** Changes when the user signs in again (a new session, a new CSRF token): the form then drops a 401 it showed. */
+function useSessionToken(): string | undefined {
+  return useQuery({ ...sessionQuery(), select: (s) => (s.SignedIn ? s.CsrfToken : undefined) }).data;
+}
+
 function useSource(workspaceId: string, id: string | undefined, fresh: boolean) {
   const [notBefore, setNotBefore] = useState(() => (fresh ? Date.now() : 0));
   const query = useQuery({ ...codeSourceDetailQuery(workspaceId, id ?? ''), enabled: id !== undefined, ...(fresh && { staleTime: 0 }) });
@@ -203,9 +208,11 @@ function CreateCodeSource({
   // One token per opening of the form: a double click or a retry after a lost response never creates two.
   const [clientToken] = useState(newClientToken);
   const create = useCreateCodeSource(workspaceId);
+  const session = useSessionToken();
   return (
     <CodeSourceForm
       mode="create"
+      session={session}
       defaultValues={initial}
       tokenNotCopied={tokenNotCopied}
       onDirtyChange={onDirtyChange}
@@ -248,9 +255,11 @@ function EditCodeSource({
   const update = useUpdateCodeSource(workspaceId);
   const [initial] = useState(() => formValuesOf(codeSource));
   const id = codeSource.CodeSourceId;
+  const session = useSessionToken();
   return (
     <CodeSourceForm
       mode="edit"
+      session={session}
       defaultValues={initial}
       onDirtyChange={onDirtyChange}
       hasToken={codeSource.HasCodeRepoAccessToken}

@@ -39,6 +39,11 @@ export interface CodeSourceFormProps {
    * before saving); without it the form asks nothing. Edit: the code source whose stored token the check may use.
    */
   git?: { workspaceId: string; codeSourceId?: string };
+  /**
+   * Changes when the user has signed in again over an ended session: a save refused because the session had ended
+   * (401) is then no longer shown above the form, since pressing Save again now goes through.
+   */
+  session?: string;
 }
 
 const REFS_STATUS_ID = `${fieldId('CodeBranch')}-refs`;
@@ -60,12 +65,16 @@ export function CodeSourceForm({
   tokenNotCopied,
   onDirtyChange,
   git,
+  session,
 }: CodeSourceFormProps) {
   const { t, locale } = useI18n();
   const { confirm, message } = useFeedback();
   const [removeToken, setRemoveToken] = useState(false);
   // The last failed save that has no field of its own (shown above the form); cleared by the next submit.
   const [failure, setFailure] = useState<{ error: unknown }>();
+  useEffect(() => {
+    setFailure((shown) => (shown?.error instanceof ApiError && shown.error.status === 401 ? undefined : shown));
+  }, [session]);
   const serverError = failure?.error;
   const form = useForm<CodeSourceFormValues, unknown, CodeSourceFormValues>({
     defaultValues,
