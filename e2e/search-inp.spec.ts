@@ -12,7 +12,8 @@ test('typing a search at 10,000 rows: every key is kept and answered; the latenc
   test.setTimeout(120_000);
   await signIn(page, 'admin');
   await openWorkspace(page, TYPING.id);
-  await expect(page.getByText(`${TYPING.rows} in total`)).toBeVisible();
+  // Counts are written as numbers are in the language shown ("10,000", not "10000").
+  await expect(page.getByText(`${TYPING.rows.toLocaleString('en-US')} in total`)).toBeVisible();
   const box = page.getByRole('searchbox', { name: 'Search by name' });
   const text = typedText(SEARCH_TYPING_SCRIPT);
   const links = page.getByRole('table').getByRole('link');

@@ -56,7 +56,7 @@ export const COLUMNS_STORAGE_KEY = 'code-config.columns';
 
 /** Code Configuration: the list with its toolbar, states, and the drawers for details and the form. */
 export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspace }: CodeSourcesPageProps) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [searchParams, setSearchParams] = useSearchParams();
@@ -214,7 +214,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
         label={t('list.tableLabel')}
         loading={shown.loading}
         pageSizeOptions={PAGE_SIZES}
-        showTotal={(total) => t('list.total', { total })}
+        showTotal={(total) => t('list.total', { total: total.toLocaleString(locale) })}
         rowClassName={(row) => (row.CodeSourceId === highlightId ? 'row-highlight' : '')}
         selectionLabels={
           canCreate
@@ -480,7 +480,7 @@ function VisibilityCounts({
   active: ListParams['visibility'];
   onShow: (visibility: ListParams['visibility']) => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const item = (visibility: 'PUBLIC' | 'PRIVATE', text: string) => (
     <Tooltip title={t('counts.showOnly')}>
       <Button
@@ -495,9 +495,9 @@ function VisibilityCounts({
   );
   return (
     <span className="visibility-counts" role="group" aria-label={t('counts.label')}>
-      {item('PUBLIC', t('counts.public', { count: publicCount }))}
+      {item('PUBLIC', t('counts.public', { count: publicCount.toLocaleString(locale) }))}
       <span aria-hidden>·</span>
-      {item('PRIVATE', t('counts.private', { count: privateCount }))}
+      {item('PRIVATE', t('counts.private', { count: privateCount.toLocaleString(locale) }))}
     </span>
   );
 }
