@@ -59,6 +59,8 @@ test('every screen and popup is styled without antd run-time styles', async ({ p
   await expectStyled(page, 'the list');
   // antd's own styles are in place: a primary button is painted in the theme's blue.
   await expect(page.getByRole('button', { name: 'Create Code Configuration' })).toHaveCSS('background-color', 'rgb(22, 104, 220)');
+  // The page's own text (outside antd's components) is in antd's font stack, not the browser's default serif.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveCSS('font-family', /^-apple-system, .*sans-serif/);
 
   await page.getByRole('combobox', { name: 'Visibility filter' }).click();
   await expect(page.locator('.ant-select-dropdown:visible').getByTitle('Public', { exact: true })).toBeVisible();
