@@ -79,4 +79,18 @@ describe('background WAL checkpoints', () => {
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     await checkpoints.stop();
   });
+
+  it('a thread whose checkpoints keep failing gives up after ~5 s, reports it, and SQLite checkpoints on commit again', async () => {
+    const errors: Error[] = [];
+    // Each round's statement fails (a pragma SQLite rejects), as a checkpoint would on a disk that keeps failing.
+    const checkpoints = startBackgroundCheckpoints(db, (e) => errors.push(e), { pragma: 'wal_checkpoint(NOT_A_MODE' });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A few failed rounds are not yet a reason to give up.
+    expect(errors).toEqual([]);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(10_000);
+    for (let waited = 0; waited < 15_000 && errors.length === 0; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(errors).toHaveLength(1);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    await checkpoints.stop();
+  });
 });

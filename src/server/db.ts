@@ -371,6 +371,8 @@ export function isUniqueViolation(error: unknown, column: string): boolean {
 
 /** How often the background checkpointer copies committed WAL frames back into the main file. */
 const BACKGROUND_CHECKPOINT_MS = 250;
+/** Checkpoints failing in a row (about 5 s of them) after which the thread stops and the server is told. */
+const CHECKPOINT_FAILURES_BEFORE_GIVING_UP = 20;
 /** The connection's own automatic checkpoint (in frames), left as a safety net should the background thread stop. */
 const FALLBACK_AUTOCHECKPOINT_FRAMES = 10_000;
 
@@ -384,7 +386,12 @@ const FALLBACK_AUTOCHECKPOINT_FRAMES = 10_000;
  * `FALLBACK_AUTOCHECKPOINT_FRAMES`, so the WAL stays bounded without the thread, and goes back to SQLite's default
  * if the thread fails (`onError` is told).
  */
-export function startBackgroundCheckpoints(db: Db, onError: (error: Error) => void = () => undefined): { stop(): Promise<void> } {
+export function startBackgroundCheckpoints(
+  db: Db,
+  onError: (error: Error) => void = () => undefined,
+  /** Tests only: another statement for the thread to run each round (one that fails, to see the thread give up). */
+  testing?: { pragma: string },
+): { stop(): Promise<void> } {
   db.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_FRAMES}`);
   const worker = new Worker(
     `
@@ -392,11 +399,19 @@ export function startBackgroundCheckpoints(db: Db, onError: (error: Error) => vo
     const Database = require(workerData.sqlite);
     const db = new Database(workerData.file);
     db.pragma('synchronous = FULL');
+    let failures = 0;
     const timer = setInterval(() => {
       try {
-        db.pragma('wal_checkpoint(PASSIVE)');
-      } catch {
-        // Busy or gone for a moment: the next round tries again; the serving connection's fallback bounds the WAL.
+        db.pragma(workerData.pragma);
+        failures = 0;
+      } catch (error) {
+        // A moment's trouble: the next round tries again. Failing round after round (an I/O error, say), the thread
+        // gives up with the error, so the server is told and its own connection checkpoints every 1,000 frames
+        // again, instead of letting the WAL grow to the fallback's 10,000 frames unnoticed.
+        if (++failures < workerData.giveUpAfter) return;
+        clearInterval(timer);
+        try { db.close(); } catch {}
+        throw error;
       }
     }, workerData.everyMs);
     parentPort.once('message', () => {
@@ -407,7 +422,13 @@ export function startBackgroundCheckpoints(db: Db, onError: (error: Error) => vo
     `,
     {
       eval: true,
-      workerData: { sqlite: createRequire(import.meta.url).resolve('better-sqlite3'), file: db.name, everyMs: BACKGROUND_CHECKPOINT_MS },
+      workerData: {
+        sqlite: createRequire(import.meta.url).resolve('better-sqlite3'),
+        file: db.name,
+        everyMs: BACKGROUND_CHECKPOINT_MS,
+        giveUpAfter: CHECKPOINT_FAILURES_BEFORE_GIVING_UP,
+        pragma: testing?.pragma ?? 'wal_checkpoint(PASSIVE)',
+      },
     },
   );
   worker.unref();
