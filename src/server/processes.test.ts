@@ -65,32 +65,6 @@ describe('malformed HTTP gets a JSON error from the real server', () => {
   });
 });
 
-/** A request whose body goes out chunked, in pieces, with no Content-Length. */
-function chunkedRequest(url: string, method: string, headers: Record<string, string>, pieces: (string | Buffer)[]): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method, headers: { ...headers, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: text,
-            json: () => JSON.parse(text) as Record<string, unknown>,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    for (const piece of pieces) req.write(piece);
-    req.end();
-  });
-}
-
 describe('request bodies over the real server (Content-Length and chunked)', () => {
   let server: ServerProcess;
   let auth: Record<string, string>;
@@ -110,11 +84,11 @@ describe('request bodies over the real server (Content-Length and chunked)', () 
     expect(framed.status).toBe(200);
     const body = Buffer.from(JSON.stringify({ WorkspaceId: WS, DisplayName: 'body-chunked', CodeRepo: repo, Description: description }));
     // Cut at byte offsets, so chunks end inside multi-byte characters.
-    const chunked = await chunkedRequest(`${server.url}${C}`, 'POST', auth, [
-      body.subarray(0, 71),
-      body.subarray(71, 402),
-      body.subarray(402),
-    ]);
+    const chunked = await httpRequest(`${server.url}${C}`, {
+      method: 'POST',
+      headers: auth,
+      pieces: [body.subarray(0, 71), body.subarray(71, 402), body.subarray(402)],
+    });
     expect(chunked.status).toBe(200);
     for (const res of [framed, chunked]) {
       const got = (await httpRequest(`${server.url}${C}/${String(res.json().CodeSourceId)}`, { headers: auth })).json();
@@ -130,7 +104,11 @@ describe('request bodies over the real server (Content-Length and chunked)', () 
     const big = JSON.stringify({ WorkspaceId: WS, DisplayName: 'too-big', CodeRepo: repo, Description: 'x'.repeat(70 * 1024) });
     const declared = await httpRequest(`${server.url}${C}`, { method: 'POST', headers: auth, body: big });
     expect(declared.status).toBe(413);
-    const chunked = await chunkedRequest(`${server.url}${C}`, 'POST', auth, [big.slice(0, 40_000), big.slice(40_000)]);
+    const chunked = await httpRequest(`${server.url}${C}`, {
+      method: 'POST',
+      headers: auth,
+      pieces: [big.slice(0, 40_000), big.slice(40_000)],
+    });
     expect(chunked.status).toBe(413);
     expect(chunked.json().Code).toBe('PayloadTooLarge');
   });

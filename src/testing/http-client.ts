@@ -7,27 +7,34 @@ export interface HttpResult {
   json: () => Record<string, unknown>;
 }
 
-/** A plain HTTP request to a real server (node:http, so connection errors surface as errors, not retries). */
+/**
+ * A plain HTTP request to a real server (node:http, so connection errors surface as errors, not retries). A JSON
+ * `body` goes with its Content-Length; `pieces` go chunked instead (no Content-Length), written one by one.
+ */
 export function httpRequest(
   url: string,
   {
     method = 'GET',
     body,
+    pieces,
     headers = {},
     agent,
-  }: { method?: string; body?: unknown; headers?: Record<string, string>; agent?: http.Agent } = {},
+  }: { method?: string; body?: unknown; pieces?: (string | Buffer)[]; headers?: Record<string, string>; agent?: http.Agent } = {},
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const framing =
+      pieces !== undefined
+        ? { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }
+        : payload !== undefined
+          ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) }
+          : {};
     const req = http.request(
       url,
       {
         method,
         agent,
-        headers: {
-          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
-          ...headers,
-        },
+        headers: { ...framing, ...headers },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -46,7 +53,8 @@ export function httpRequest(
     );
     req.on('error', reject);
     req.setTimeout(30_000, () => req.destroy(new Error('request timed out')));
-    if (payload !== undefined) req.write(payload);
+    for (const piece of pieces ?? []) req.write(piece);
+    if (payload !== undefined && pieces === undefined) req.write(payload);
     req.end();
   });
 }
