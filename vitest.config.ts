@@ -6,7 +6,7 @@ const alias = { '@': fileURLToPath(new URL('./src', import.meta.url)) };
 
 /** Two projects: the server's tests in Node, the console's component tests (*.test.tsx) in jsdom. */
 export default defineConfig({
-  plugins: [antdStaticCssPlugin()],
+  plugins: [antdStaticCssPlugin({ empty: true })],
   resolve: { alias },
   test: {
     globals: true,

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { pathPattern } from '@/shared/api-paths';
+import { LOCALE_COOKIE, pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle, SESSION_COOKIE } from './auth';
@@ -64,7 +64,7 @@ export const CONTENT_SECURITY_POLICY = [
 const SHELL_PATH = /^\/(code-sources(\/[^/]+(\/edit)?)?)?\/?$/;
 /** The language of that frame: the one last on screen (the console's cookie), else the browser's, as the console picks it. */
 function shellLocale(c: Context<AppEnv>): ShellLocale {
-  const chosen = getCookie(c, 'cc_locale');
+  const chosen = getCookie(c, LOCALE_COOKIE);
   if (chosen === 'en' || chosen === 'zh-CN') return chosen;
   return /^\s*zh\b/i.test(c.req.header('accept-language') ?? '') ? 'zh-CN' : 'en';
 }

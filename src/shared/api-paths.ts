@@ -69,3 +69,5 @@ export const apiPaths = {
 
 /** Header carrying the CSRF token on state-changing browser requests. */
 export const CSRF_HEADER = 'x-csrf-token';
+/** The language the user chose in the console, as a cookie: the server sends the first screen's static frame in it. */
+export const LOCALE_COOKIE = 'cc_locale';

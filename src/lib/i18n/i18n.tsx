@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { LOCALE_COOKIE } from '@/shared/api-paths';
 import { en, type MessageKey } from './en';
 
 export type Locale = 'en' | 'zh-CN';
@@ -22,9 +23,6 @@ interface I18nValue {
   setLocale: (locale: Locale) => void;
   t: Translate;
 }
-
-/** The language on screen, for the server (it cannot read localStorage). */
-export const LOCALE_COOKIE = 'cc_locale';
 
 const I18nContext = createContext<I18nValue | null>(null);
 
