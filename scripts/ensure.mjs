@@ -1,5 +1,6 @@
 // Brings a fresh clone to a runnable state with nothing installed by hand: Node version, npm packages (when
-// missing or stale), the console build (--build, when stale) and Debian's Chromium for browser tests (--test).
+// missing or stale), the console build (--build, when stale), and for the tests (--test) Debian's Chromium and
+// PostgreSQL server binaries.
 // Uses only Node's own modules: it runs before anything is installed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const log = (msg) => console.log(`[ensure] ${msg}`);
+const minimumPostgres = 14;
 
 function run(cmd, cmdArgs, opts = {}) {
   const r = spawnSync(cmd, cmdArgs, { cwd: root, stdio: 'inherit', ...opts });
@@ -60,21 +62,82 @@ if (args.has('--build') || args.has('--test')) {
   }
 }
 
-// 4. Debian's Chromium for the Playwright journeys (Playwright's own browser cannot be downloaded here).
-if (args.has('--test') && !fs.existsSync('/usr/bin/chromium')) {
-  const isRoot = process.getuid?.() === 0;
-  log("installing Debian's chromium for the browser tests");
-  const sudo = isRoot ? [] : ['sudo', '-n'];
-  const apt = (a) =>
-    run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), ...a], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-    });
-  apt(['update', '-q']);
-  apt(['install', '-y', '-q', '--no-install-recommends', 'chromium', 'fonts-noto-cjk']);
-  try {
-    log(execFileSync('/usr/bin/chromium', ['--version']).toString().trim());
-  } catch {
-    console.error('[ensure] chromium was installed but does not start');
-    process.exit(1);
+// 4. For the tests, from Debian's archive (apt-get; as root, else through `sudo -n`): Chromium for the Playwright
+// journeys (Playwright's own browser cannot be downloaded here) and PostgreSQL's server binaries, from which the tests
+// start their own throw-away clusters (src/testing/postgres-fixture.ts).
+if (args.has('--test')) {
+  const packages = [];
+  if (!fs.existsSync('/usr/bin/chromium')) {
+    log("installing Debian's chromium for the browser tests");
+    packages.push('chromium', 'fonts-noto-cjk');
   }
+  const needPostgres = !findPostgresBinDir();
+  if (needPostgres) {
+    log("installing Debian's postgresql (server binaries) for the PostgreSQL tests");
+    packages.push('postgresql');
+    // Debian's package would also create and start a "main" cluster on port 5432. The tests never use it (each run
+    // starts its own on 127.0.0.1), so ask postgresql-common not to create one: nothing is left listening.
+    const dropIn = '/etc/postgresql-common/createcluster.d/code-config-no-main-cluster.conf';
+    if (!fs.existsSync(dropIn)) {
+      log(`writing ${dropIn} (create_main_cluster = false)`);
+      asRoot('mkdir', ['-p', path.dirname(dropIn)]);
+      asRoot('tee', [dropIn], {
+        input:
+          '# Written by scripts/ensure.mjs of the code configuration console: its tests start their own clusters.\ncreate_main_cluster = false\n',
+        stdio: ['pipe', 'ignore', 'inherit'],
+      });
+    }
+  }
+  if (packages.length > 0) {
+    const aptEnv = { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+    asRoot('apt-get', ['update', '-q'], aptEnv);
+    asRoot('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], aptEnv);
+  }
+  if (packages.includes('chromium')) {
+    try {
+      log(execFileSync('/usr/bin/chromium', ['--version']).toString().trim());
+    } catch {
+      console.error('[ensure] chromium was installed but does not start');
+      process.exit(1);
+    }
+  }
+  if (needPostgres) {
+    const binDir = findPostgresBinDir();
+    if (!binDir) {
+      console.error(`[ensure] postgresql was installed but no initdb/pg_ctl of version ${minimumPostgres}+ was found`);
+      process.exit(1);
+    }
+    log(`PostgreSQL server binaries in ${binDir}`);
+  }
+}
+
+/** Runs a command as root: directly when we are root, else through `sudo -n` (never prompts). */
+function asRoot(cmd, cmdArgs, opts = {}) {
+  if (process.getuid?.() === 0) run(cmd, cmdArgs, opts);
+  else run('sudo', ['-n', cmd, ...cmdArgs], opts);
+}
+
+/**
+ * Where PostgreSQL's initdb and pg_ctl (14+) are: PG_BIN_DIR, else the newest Debian /usr/lib/postgresql/<major>/bin,
+ * else the directory of initdb on PATH. The same lookup as findPostgresBinDir in src/testing/postgres-fixture.ts
+ * (this script runs before anything is installed, so it cannot import that file).
+ */
+function findPostgresBinDir() {
+  const candidates = [];
+  if (process.env.PG_BIN_DIR) candidates.push(process.env.PG_BIN_DIR);
+  const debian = '/usr/lib/postgresql';
+  if (fs.existsSync(debian)) {
+    const majors = fs
+      .readdirSync(debian)
+      .map(Number)
+      .filter((major) => Number.isInteger(major) && major >= minimumPostgres)
+      .sort((a, b) => b - a);
+    candidates.push(...majors.map((major) => path.join(debian, String(major), 'bin')));
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) if (dir) candidates.push(dir);
+  return candidates.find((dir) => {
+    if (!fs.existsSync(path.join(dir, 'initdb')) || !fs.existsSync(path.join(dir, 'pg_ctl'))) return false;
+    const version = spawnSync(path.join(dir, 'initdb'), ['--version'], { encoding: 'utf8' }).stdout ?? '';
+    return Number(/\(PostgreSQL\)\s+(\d+)/.exec(version)?.[1]) >= minimumPostgres;
+  });
 }
