@@ -287,6 +287,17 @@ const migrations: string[] = [
   DROP TRIGGER code_sources_fts_update;
   DROP TABLE code_sources_fts;
   `,
+  `
+  -- Git checks a user has started (the per-user limits: at once, per minute), shared by every process and replica. A
+  -- check whose process died without finishing stops counting as running once it is older than the check timeout.
+  CREATE TABLE git_checks (
+    check_id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    finished_at INTEGER
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX git_checks_by_user ON git_checks(user_id, started_at);
+  `,
 ];
 
 /** Where the nonces of `file` live: `code-config.sqlite` → `code-config-nonces.sqlite`, in the same folder. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from './crypto';
 import { writeTransaction, type Db } from './db';
@@ -65,6 +66,16 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
   const deleteFailures = db.prepare('DELETE FROM sign_in_failures WHERE throttle_key = ?');
   const takeBackFailure = db.prepare('UPDATE sign_in_failures SET failures = max(0, failures - 1) WHERE throttle_key = ?');
   const purgeFailures = db.prepare('DELETE FROM sign_in_failures WHERE last_failure_at < ?');
+
+  const purgeGitChecks = db.prepare<[number]>('DELETE FROM git_checks WHERE started_at < ?');
+  const gitChecksRunning = db.prepare<[string, number], { n: number }>(
+    'SELECT count(*) AS n FROM git_checks WHERE user_id = ? AND started_at >= ? AND finished_at IS NULL',
+  );
+  const gitChecksSince = db.prepare<[string, number, number], { started_at: number }>(
+    'SELECT started_at FROM git_checks WHERE user_id = ? AND started_at > ? ORDER BY started_at LIMIT ?',
+  );
+  const insertGitCheck = db.prepare<[string, string, number]>('INSERT INTO git_checks (check_id, user_id, started_at) VALUES (?, ?, ?)');
+  const finishGitCheck = db.prepare<[number, string]>('UPDATE git_checks SET finished_at = ? WHERE check_id = ?');
 
   const toUser = (r: { user_id: string; user_name: string; password_hash: string | null }): UserRecord => ({
     userId: r.user_id,
@@ -150,6 +161,12 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
         return r ? [{ key: r.throttle_key, failures: r.failures, lastFailureAt: r.last_failure_at }] : [];
       });
     },
+    /**
+     * Inside `Storage.transaction`: makes other transactions that lock any of `keys` wait until this one ends, so a
+     * check of the failure counts and the count's increment are one step in every process. (SQLite's write
+     * transaction already holds the whole database; PostgreSQL takes transaction-level advisory locks.)
+     */
+    lockSignInFailures(_keys: string[]): void {},
     addSignInFailure(key: string, nowMs: number): void {
       addFailure.run(key, nowMs);
     },
@@ -161,6 +178,33 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
     },
     purgeSignInFailures(olderThanMs: number): void {
       purgeFailures.run(olderThanMs);
+    },
+    /**
+     * Starts a Git check for `userId` when fewer than `limits.atOnce` of theirs are running (started within
+     * `limits.staleMs` and not finished) and fewer than `limits.perMinute` started in the last minute; answers its id,
+     * or why not. One write transaction, so parallel requests in any process cannot both take the last place.
+     */
+    startGitCheck(
+      userId: string,
+      nowMs: number,
+      limits: { atOnce: number; perMinute: number; staleMs: number },
+    ): { checkId: string } | { refused: 'at-once' } | { refused: 'per-minute'; retryAfterMs: number } {
+      return writeTransaction(db, () => {
+        purgeGitChecks.run(nowMs - Math.max(60_000, limits.staleMs));
+        const running = gitChecksRunning.get(userId, nowMs - limits.staleMs)?.n ?? 0;
+        if (running >= limits.atOnce) return { refused: 'at-once' as const };
+        const recent = gitChecksSince.all(userId, nowMs - 60_000, limits.perMinute);
+        if (recent.length >= limits.perMinute) {
+          const oldest = recent[0]?.started_at ?? nowMs;
+          return { refused: 'per-minute' as const, retryAfterMs: Math.max(0, oldest + 60_000 - nowMs) };
+        }
+        const checkId = randomUUID();
+        insertGitCheck.run(checkId, userId, nowMs);
+        return { checkId };
+      });
+    },
+    finishGitCheck(checkId: string, nowMs: number): void {
+      finishGitCheck.run(nowMs, checkId);
     },
     /** Seeding and tests: write identity rows. */
     insertWorkspace(workspaceId: string, name: string): void {
