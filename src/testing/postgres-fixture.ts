@@ -114,7 +114,12 @@ let databaseCount = 0;
  * A new, empty database on the cluster (`info`, by default the run's cluster from the global setup), named after
  * `name` plus this process's id and a counter, so files in parallel workers never collide. Returns its URL.
  */
-export async function createDatabase(name: string, info: PostgresClusterInfo = inject('postgres')): Promise<string> {
+export async function createDatabase(
+  name: string,
+  info: PostgresClusterInfo = inject('postgres'),
+  /** A database to copy (nobody may be connected to it); template0 (empty) by default. */
+  template = 'template0',
+): Promise<string> {
   const base = name
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
@@ -125,7 +130,7 @@ export async function createDatabase(name: string, info: PostgresClusterInfo = i
   await admin.connect();
   try {
     // template0: nothing connects to it, so concurrent CREATE DATABASE from several workers never waits on it.
-    await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8'`);
+    await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${template.replace(/"/g, '""')}" ENCODING 'UTF8'`);
   } finally {
     await admin.end();
   }
