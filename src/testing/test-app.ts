@@ -12,20 +12,14 @@ import { openPostgresStorage } from '@/server/postgres/storage';
 import { createSqliteStorage } from '@/server/sqlite-storage';
 import type { Engine, Storage } from '@/server/storage';
 import { createDatabase } from './postgres-fixture';
+import { TEST_ENGINE, TEST_KEY } from './test-engine';
 import { createLogger } from '@/server/logger';
 import { applySeed, parseSeed } from '@/server/seed';
 import { SESSION_COOKIE } from '@/server/auth';
 import { assertDocumentedResponse } from './route-contract';
 import { TEST_USERS, testSeed, type TestUser } from './test-seed';
 
-/** The fixed key of test databases (tests only; production keys come from SECRET_KEY or DATA_DIR/secret.key). */
-export const TEST_KEY = Buffer.alloc(32, 7);
-
-/**
- * Which engine the server suites run on: `TEST_DATABASE=postgres` (the vitest project `node-postgres`, on the run's
- * throw-away cluster) or SQLite (the default). One setup for both: every suite that builds its app here runs on both.
- */
-export const TEST_ENGINE: Engine = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+export { TEST_ENGINE, TEST_KEY };
 
 const templates = new Map<string, Promise<string>>();
 
