@@ -88,8 +88,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX code_sources_visibility ON code_sources(workspace_id, accessibility, user_id);
   CREATE INDEX code_sources_by_user ON code_sources(user_id);
   -- Substring search: name_fold LIKE '%q%' (q escaped). Trigrams of 3+ characters come from this index; 1-2
-  -- character searches scan, still exact.
-  CREATE INDEX code_sources_name_trgm ON code_sources USING gin (name_fold gin_trgm_ops);
+  -- character searches scan, still exact. fastupdate off: new names go into the index at once instead of a pending
+  -- list that every search scans whole and that makes the planner shun the index until a vacuum merges it (reads far
+  -- outnumber writes here).
+  CREATE INDEX code_sources_name_trgm ON code_sources USING gin (name_fold gin_trgm_ops) WITH (fastupdate = off);
 
   -- Visible-row counts without counting rows, kept by triggers in the writing transaction. TotalCount of an
   -- unsearched list is a sum over a few of these.
