@@ -562,6 +562,19 @@ describe('routing and headers', () => {
     expect(all).not.toContain('private-search-text');
   });
 
+  it('/healthz says which engine answers; with the database gone it is a 503 with Retry-After', async () => {
+    const ok = await t.anonymous.get('/healthz');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ Status: 'ok', Database: t.engine });
+    const signedIn = t.as('dev');
+    expect((await signedIn.get(`${BASE}?WorkspaceId=${WS}`)).status).toBe(200);
+    await t.storage.close();
+    const down = await t.anonymous.get('/healthz');
+    await expectError(down, 503, 'ServiceUnavailable.Database');
+    expect(down.headers.get('retry-after')).toBe('2');
+    expect(t.logs.some((l) => l.includes('health check: the database does not answer'))).toBe(true);
+  });
+
   it('a 500 carries no stack, SQL or detail, and is logged with its RequestId', async () => {
     expect((await t.as('dev').post(BASE, createBody())).status).toBe(200);
     // SQLite: a renamed table breaks the prepared statements. PostgreSQL's prepared statements follow a rename (they

@@ -853,6 +853,7 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
     openedSecrets: new Map(),
   };
   const own = repositories(poolExecutor(pool, noncePool), shared);
+  let closing: Promise<void> | undefined;
 
   return {
     engine: 'postgres',
@@ -889,7 +890,9 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
       await pool.query('SELECT 1');
     },
     async close() {
-      await Promise.all([pool.end(), noncePool.end()]);
+      // Idempotent, as SQLite's: a second close (shutdown after a failed start, a test's cleanup) is a no-op.
+      if (closing === undefined) closing = Promise.all([pool.end(), noncePool.end()]).then(() => undefined);
+      await closing;
     },
   };
 }
