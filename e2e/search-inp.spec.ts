@@ -35,6 +35,7 @@ test('typing a search at 10,000 rows: every key is kept and answered; the latenc
   expect(result.interactionCount).toBe(SEARCH_TYPING_SCRIPT.length);
   const matched = result.keystrokes.flatMap((k) => (k.interactionId === undefined ? [] : [k.interactionId]));
   expect(new Set(matched).size).toBe(matched.length);
-  // A sanity bound only: the figure is reported, not asserted against the 100 ms target (the machine is shared).
-  expect(result.max).toBeLessThan(2_000);
+  // A bound against a page that hangs only: the figure is reported (and measured by the bench), not asserted against
+  // the 100 ms target. 2 s was too tight on a shared 2-core machine (2.3 s once while other suites ran beside it).
+  expect(result.max).toBeLessThan(10_000);
 });
