@@ -354,8 +354,12 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
         const page = parameters();
         const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
         // Ties are broken by the id, so paging never repeats or skips a row.
+        // Ties are broken by the id. The folded name is unique in its workspace (code_sources_name), so it has no ties:
+        // ordering by it alone is the same order, and lets PostgreSQL read the page from that index with no sort.
         const orderBy =
-          f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
+          f.sortBy === 'CodeSourceId' || f.sortBy === 'DisplayName'
+            ? `${SORT_COLUMNS[f.sortBy]} ${dir}`
+            : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
         const match = search === undefined ? '' : ` AND cs.name_fold LIKE ${page.p(`%${escapeLike(search)}%`)} ESCAPE '\\'`;
         const { rows } = await q.query<Row>(
           `${SELECT} WHERE ${where(f, page.p)}${match} ORDER BY ${orderBy} LIMIT ${page.p(f.limit)} OFFSET ${page.p(f.offset)}`,
