@@ -275,3 +275,32 @@ describe('search plans agree', () => {
     }
   });
 });
+
+describe('Storage.transaction, on either engine', () => {
+  it("another request's write made while a transaction is open is its own: the transaction's rollback does not take it", async () => {
+    let outside: Promise<void> | undefined;
+    const tx = t.storage.transaction(async ({ identity }) => {
+      await identity.setMeta('inside-before', '1');
+      // Another request's call, arriving between this transaction's steps.
+      outside = t.storage.identity.setMeta('outside', 'kept');
+      await identity.setMeta('inside-after', '1');
+      throw new Error('roll back');
+    });
+    await expect(tx).rejects.toThrow('roll back');
+    await outside;
+    expect(await t.storage.identity.meta('outside')).toBe('kept');
+    expect(await t.storage.identity.meta('inside-before')).toBeUndefined();
+    expect(await t.storage.identity.meta('inside-after')).toBeUndefined();
+  });
+
+  it('two transactions at once take turns; both commit', async () => {
+    const run = (key: string) =>
+      t.storage.transaction(async ({ identity }) => {
+        await identity.setMeta(key, 'a');
+        await identity.setMeta(key, `${await identity.meta(key)}b`);
+      });
+    await Promise.all([run('first'), run('second')]);
+    expect(await t.storage.identity.meta('first')).toBe('ab');
+    expect(await t.storage.identity.meta('second')).toBe('ab');
+  });
+});
