@@ -4,7 +4,54 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificateArgs } from '@/testing/git-fixture';
-import { loadConfig } from './env';
+import { loadConfig, redactedDatabaseUrl } from './env';
+
+describe('DATABASE_URL', () => {
+  it('takes a PostgreSQL URL with the key every replica shares; refuses other values without repeating them', () => {
+    const key = 'ab'.repeat(32);
+    expect(loadConfig({ DATABASE_URL: 'postgres://app:s3cret@127.0.0.1:5432/cc', SECRET_KEY: key }).databaseUrl).toBe(
+      'postgres://app:s3cret@127.0.0.1:5432/cc',
+    );
+    expect(loadConfig({ DATABASE_URL: 'postgresql://app@db/cc', SECRET_KEY: key }).databaseUrl).toBe('postgresql://app@db/cc');
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app:s3cret@127.0.0.1:5432/cc' })).toThrow(
+      'Invalid configuration: SECRET_KEY is required with DATABASE_URL (the same key on every replica)',
+    );
+    for (const bad of ['mysql://app:s3cret@127.0.0.1/cc', 'postgres://app:s3cret@127.0.0.1:5432/', 'not a url s3cret']) {
+      let message = '';
+      try {
+        loadConfig({ DATABASE_URL: bad, SECRET_KEY: key });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/^Invalid configuration: DATABASE_URL must be a PostgreSQL URL/);
+      expect(message).not.toContain('s3cret');
+    }
+    expect(redactedDatabaseUrl('postgres://app:s3cret@127.0.0.1:5432/cc')).toBe('postgres://app:***@127.0.0.1:5432/cc');
+    expect(redactedDatabaseUrl('postgres://app@127.0.0.1:5432/cc')).toBe('postgres://app@127.0.0.1:5432/cc');
+  });
+
+  it('a database that cannot be reached stops the start with one line that names it without its password', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        DATA_DIR: path.join(os.tmpdir(), `cc-no-data-dir-${process.pid}`),
+        // Port 1 on loopback: nothing listens, the connection is refused at once.
+        DATABASE_URL: 'postgres://app:s3cret-password@127.0.0.1:1/cc',
+        SECRET_KEY: 'ab'.repeat(32),
+      },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^Cannot use DATABASE_URL postgres:\/\/app:\*\*\*@127\.0\.0\.1:1\/cc: .*ECONNREFUSED/);
+    expect(`${r.stdout}${r.stderr}`).not.toContain('s3cret-password');
+    // Nothing is kept in DATA_DIR on PostgreSQL, so nothing was made there.
+    expect(fs.existsSync(path.join(os.tmpdir(), `cc-no-data-dir-${process.pid}`))).toBe(false);
+  });
+});
 
 describe('configuration', () => {
   it('has the documented defaults', () => {

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
 
 /** Opens (migrates) the database and seeds an empty one; in a cluster only the primary does this. */
 async function prepare(config: Config, logger: Logger) {
-  fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // On PostgreSQL nothing is kept in DATA_DIR (SECRET_KEY is required there), so nothing is made in it.
+  if (config.databaseUrl === undefined) fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyring = createKeyring(loadOrCreateMasterKey(config.dataDir, config.secretKey));
   const { storage, db } = await openStorage(config, keyring);
   const staticDir = path.join(root, 'dist');
