@@ -541,6 +541,25 @@ describe('identity', () => {
     const later = t0 + 3 * window;
     expect(await a.identity.rememberNonce('ak', 'fresh', later, window)).toBe(true);
     expect(await a.identity.nonceCount()).toBe(1);
+
+    // Written on connections that do not wait for the WAL flush at commit (see migrations.ts), unlike the others.
+    const writers = new Set<pg.Client>();
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === 'string' && args[0].includes('INSERT INTO signature_nonces')) writers.add(this);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await a.identity.rememberNonce('ak', 'flush?', later + 1, window);
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(writers.size).toBe(1);
+    for (const client of writers) {
+      expect((await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit).toBe('off');
+    }
+    const admin = await clientOn(url);
+    expect((await admin.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit).toBe('on');
   });
 
   it('sessions slide, expire and end', async () => {
