@@ -80,7 +80,7 @@ describe('history: every change recorded with its change', () => {
       { Field: 'UserName', Before: 'dev1', After: 'dev2' },
     ]);
     // The token is never recorded, not even hashed; only what happened to it.
-    const raw = JSON.stringify(t.db.prepare('SELECT * FROM code_source_events').all());
+    const raw = JSON.stringify(await t.sql('SELECT * FROM code_source_events'));
     expect(raw).not.toContain('ghp_secret');
     // Deleted: the history stays (admins read it in the workspace activity), the item's own history is a 404.
     expect((await t.as('admin').delete(apiPaths.codeSource(id))).status).toBe(200);
@@ -116,12 +116,17 @@ describe('history: every change recorded with its change', () => {
   it('no change without its event: when the event cannot be written, the change is rolled back', async () => {
     const t = await app();
     const id = await create(t, 'dev', { DisplayName: 'atomic' });
-    t.db.exec(`CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON code_source_events BEGIN SELECT RAISE(ABORT, 'disk full'); END`);
+    await t.sql(
+      t.engine === 'sqlite'
+        ? `CREATE TEMP TRIGGER refuse_events BEFORE INSERT ON code_source_events BEGIN SELECT RAISE(ABORT, 'disk full'); END`
+        : `CREATE FUNCTION refuse_events() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$;
+           CREATE TRIGGER refuse_events BEFORE INSERT ON code_source_events FOR EACH ROW EXECUTE FUNCTION refuse_events()`,
+    );
     expect((await t.as('dev').put(apiPaths.codeSource(id), { Description: 'lost?' })).status).toBe(500);
     expect((await t.as('dev').put(apiPaths.publish(id))).status).toBe(500);
     expect((await t.as('dev').delete(apiPaths.codeSource(id))).status).toBe(500);
     expect((await t.as('dev').post(apiPaths.codeSources, createBody({ DisplayName: 'never' }))).status).toBe(500);
-    t.db.exec('DROP TRIGGER refuse_events');
+    await t.sql(t.engine === 'sqlite' ? 'DROP TRIGGER refuse_events' : 'DROP TRIGGER refuse_events ON code_source_events');
     const got = (await (await t.as('dev').get(apiPaths.codeSource(id))).json()) as { Description: string; Accessibility: string };
     expect(got).toMatchObject({ Description: '', Accessibility: 'PRIVATE' });
     expect((await t.as('dev').get(`${apiPaths.codeSources}?WorkspaceId=${WS}&DisplayName=never`)).status).toBe(200);
@@ -135,8 +140,8 @@ describe('history: every change recorded with its change', () => {
   it('the event table is append-only, enforced by the database', async () => {
     const t = await app();
     await create(t, 'dev');
-    expect(() => t.db.prepare(`UPDATE code_source_events SET user_name = 'someone else'`).run()).toThrow(/append-only/);
-    expect(() => t.db.prepare('DELETE FROM code_source_events').run()).toThrow(/append-only/);
+    await expect(t.sql(`UPDATE code_source_events SET user_name = 'someone else'`)).rejects.toThrow(/append-only/);
+    await expect(t.sql('DELETE FROM code_source_events')).rejects.toThrow(/append-only/);
   });
 
   it("a code source's history is for whoever may see it now; the same 404 otherwise", async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app';
 import { SESSION_COOKIE } from './auth';
 import { createKeyring } from './crypto';
+import { createSqliteStorage } from './sqlite-storage';
 import { openDatabase, type Db } from './db';
 import { createLogger } from './logger';
 
@@ -29,9 +30,10 @@ describe('the static frame of the first screen', () => {
     fs.writeFileSync(path.join(dist, 'app-shell', 'en.html'), '<div id="app-shell">Code Configuration</div>');
     fs.writeFileSync(path.join(dist, 'app-shell', 'zh-CN.html'), '<div id="app-shell">代码配置</div>');
     db = openDatabase(path.join(dir, 'code-config.sqlite'));
+    const keyring = createKeyring(Buffer.alloc(32, 7));
     app = createApp({
-      db,
-      keyring: createKeyring(Buffer.alloc(32, 7)),
+      storage: createSqliteStorage(db, keyring),
+      keyring,
       logger: createLogger('silent', () => undefined),
       staticDir: dist,
     }).app;

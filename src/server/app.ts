@@ -5,12 +5,10 @@ import { LOCALE_COOKIE, pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle, SESSION_COOKIE } from './auth';
-import { createCodeSourcesRepository } from './code-sources.repository';
 import { codeSourcesRoutes } from './code-sources.routes';
 import { createCodeSourcesService } from './code-sources.service';
 import type { TrustProxy } from './client-address';
 import type { Keyring } from './crypto';
-import type { Db } from './db';
 import { AppError } from './errors';
 import { createRouter, errorBody, newRequestId, readBody, rejectRepeatedQuery, tableRoute, type AppEnv } from './http';
 import { createAddressPolicy } from './git/address-policy';
@@ -18,13 +16,14 @@ import type { ResolveHost } from './git/git-http';
 import { createGitRemote } from './git/git-remote';
 import { gitRemoteRoutes } from './git-remote.routes';
 import { createGitRemoteService } from './git-remote.service';
-import { createIdentityRepository } from './identity.repository';
 import type { Logger } from './logger';
 import { sessionRoutes } from './session.routes';
 import { encodedBody, loadStaticFiles, type ShellLocale, type StaticFile } from './static-files';
+import { isDatabaseUnavailable, type Storage } from './storage';
 
 export interface AppDeps {
-  db: Db;
+  /** The database, SQLite or PostgreSQL (`sqlite-storage.ts`, `postgres/storage.ts`). */
+  storage: Storage;
   keyring: Keyring;
   logger: Logger;
   sessionIdleMinutes?: number;
@@ -83,21 +82,29 @@ function allowedMethods(path: string): string[] {
 /** Builds the whole HTTP application; `main.ts` only reads the environment and listens. */
 export function createApp(deps: AppDeps) {
   const clock = deps.clock ?? Date.now;
-  const { db, keyring, logger } = deps;
-  const identity = createIdentityRepository(db, keyring);
-  const codeSources = createCodeSourcesRepository(db, keyring, () => new Date(clock()));
+  const { storage, keyring, logger } = deps;
+  const { identity, codeSources } = storage;
   const service = createCodeSourcesService({ codeSources, identity, keyring });
   const sessionIdleMs = (deps.sessionIdleMinutes ?? 60) * 60_000;
   const sessions = createSessions(identity, keyring, clock, sessionIdleMs);
-  const throttle = createSignInThrottle(identity, keyring, clock);
+  const throttle = createSignInThrottle(storage, keyring, clock);
+  const gitTimeoutMs = deps.git?.timeoutMs ?? 10_000;
   const gitRemote = createGitRemote({
     policy: createAddressPolicy(deps.git?.allowedNetworks ?? []),
     extraCaPem: deps.git?.caPem,
-    timeoutMs: deps.git?.timeoutMs ?? 10_000,
+    timeoutMs: gitTimeoutMs,
     maxBytes: deps.git?.maxBytes,
     resolve: deps.git?.resolve,
   });
-  const gitService = createGitRemoteService({ remote: gitRemote, identity, codeSources, keyring, logger, clock });
+  const gitService = createGitRemoteService({
+    remote: gitRemote,
+    identity,
+    codeSources,
+    keyring,
+    logger,
+    clock,
+    timeoutMs: gitTimeoutMs,
+  });
   const staticFiles = deps.staticDir ? loadStaticFiles(deps.staticDir) : undefined;
 
   const app = createRouter();
@@ -137,6 +144,16 @@ export function createApp(deps: AppDeps) {
           ? new AppError('UnsupportedMediaType', 'The request body must be sent as application/json')
           : new AppError('BadRequest', error.message || 'The request could not be understood');
     }
+    if (!(error instanceof AppError) && isDatabaseUnavailable(error)) {
+      logger.warn('the database does not answer', { requestId, engine: storage.engine, error: (error as Error).message });
+      error = new AppError(
+        'ServiceUnavailable.Database',
+        `The database cannot be reached; quote RequestId ${requestId} when reporting it`,
+        {
+          headers: { 'Retry-After': '2' },
+        },
+      );
+    }
     if (error instanceof AppError) {
       for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
       return c.json(errorBody(requestId, host, error), error.status as 400);
@@ -157,9 +174,14 @@ export function createApp(deps: AppDeps) {
   };
   app.onError((error, c) => errorResponse(c, error));
 
-  app.openapi(tableRoute(routes.CheckHealth), (c) => {
-    db.prepare('SELECT 1').get();
-    return c.json({ Status: 'ok' as const, RequestId: c.get('requestId') }, 200);
+  app.openapi(tableRoute(routes.CheckHealth), async (c) => {
+    try {
+      await storage.ping();
+    } catch (error) {
+      logger.warn('health check: the database does not answer', { engine: storage.engine, error: (error as Error).message });
+      throw new AppError('ServiceUnavailable.Database', 'The database cannot be reached', { headers: { 'Retry-After': '2' } });
+    }
+    return c.json({ Status: 'ok' as const, Database: storage.engine, RequestId: c.get('requestId') }, 200);
   });
 
   app.use('/api/*', async (c, next) => {

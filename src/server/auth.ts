@@ -7,7 +7,7 @@ import { clientAddress, forwardedRequest, type TrustProxy } from './client-addre
 import type { Keyring } from './crypto';
 import { AppError } from './errors';
 import type { AppContext, AppEnv } from './http';
-import type { IdentityRepository } from './identity.repository';
+import type { IdentityRepository, Storage } from './storage';
 import { parseAuthorization, verifySignature, MAX_CLOCK_SKEW_MS } from './signature';
 
 export const SESSION_COOKIE = 'cc_session';
@@ -25,7 +25,7 @@ export interface Caller {
 
 export interface Sessions {
   /** A new session id (only its MAC is stored) and the CSRF token bound to it. */
-  start(userId: string): { sessionId: string; csrfToken: string };
+  start(userId: string): Promise<{ sessionId: string; csrfToken: string }>;
   csrfTokenOf(sessionMac: string): string;
   macOf(sessionId: string): string;
 }
@@ -34,12 +34,12 @@ export function createSessions(identity: IdentityRepository, keyring: Keyring, c
   const macOf = (sessionId: string) => keyring.mac('session', sessionId);
   const csrfTokenOf = (sessionMac: string) => keyring.mac('csrf', sessionMac);
   return {
-    start(userId) {
+    async start(userId) {
       const sessionId = randomBytes(32).toString('base64url');
       const mac = macOf(sessionId);
       // Sessions idle past the window are dead; drop them here rather than keep them until they are presented.
-      identity.purgeSessions(clock() - idleMs);
-      identity.createSession(mac, userId, clock());
+      await identity.purgeSessions(clock() - idleMs);
+      await identity.createSession(mac, userId, clock());
       return { sessionId, csrfToken: csrfTokenOf(mac) };
     },
     csrfTokenOf,
@@ -134,14 +134,14 @@ export function authenticate(deps: {
       };
       const now = clock();
       const auth = parseAuthorization(request, now);
-      const key = identity.accessKey(auth.accessKeyId);
+      const key = await identity.accessKey(auth.accessKeyId);
       if (!key) throw new AppError('InvalidAccessKeyId.NotFound', 'The AccessKeyId does not exist');
       verifySignature(request, auth, key.secret);
       // Only a correctly signed request may spend a nonce, so nobody can burn another client's nonces.
-      if (!identity.rememberNonce(auth.accessKeyId, auth.nonce, now, MAX_CLOCK_SKEW_MS * 2)) {
+      if (!(await identity.rememberNonce(auth.accessKeyId, auth.nonce, now, MAX_CLOCK_SKEW_MS * 2))) {
         throw new AppError('SignatureNonceUsed', 'x-acs-signature-nonce was already used; every request needs a new one');
       }
-      const user = identity.findUserById(key.userId);
+      const user = await identity.findUserById(key.userId);
       if (!user) throw new AppError('InvalidAccessKeyId.NotFound', 'The AccessKeyId does not exist');
       c.set('caller', {
         userId: user.userId,
@@ -155,8 +155,8 @@ export function authenticate(deps: {
     const sessionId = getCookie(c, SESSION_COOKIE);
     if (sessionId) {
       const mac = sessions.macOf(sessionId);
-      const userId = identity.useSession(mac, clock(), sessionIdleMs);
-      const user = userId === undefined ? undefined : identity.findUserById(userId);
+      const userId = await identity.useSession(mac, clock(), sessionIdleMs);
+      const user = userId === undefined ? undefined : await identity.findUserById(userId);
       if (user) {
         c.set('caller', { userId: user.userId, userName: user.userName, via: 'Console', requestId: c.get('requestId') });
         c.set('sessionMac', mac);
@@ -183,9 +183,9 @@ export function signInDelayMs(failures: number, free: number): number {
  * Throttles password guessing without letting anyone lock an account: failures are counted per (user name,
  * client) and per client, never per user alone, so the rightful user on another client is never refused because
  * of someone else's guesses. Past the free failures the wait grows (`signInDelayMs`) instead of a hard lock-out.
- * The counters live in SQLite (keys stored only as MACs), so every process on the file shares them.
+ * The counters live in the database (keys stored only as MACs), so every process and replica shares them.
  */
-export function createSignInThrottle(identity: IdentityRepository, keyring: Keyring, clock: () => number) {
+export function createSignInThrottle(storage: Storage, keyring: Keyring, clock: () => number) {
   const keysOf = (userName: string, client: string) => ({
     pair: keyring.mac('sign-in-throttle', `pair\n${userName.normalize('NFC').toLowerCase()}\n${client}`),
     client: keyring.mac('sign-in-throttle', `client\n${client}`),
@@ -196,12 +196,13 @@ export function createSignInThrottle(identity: IdentityRepository, keyring: Keyr
      * (in the same write transaction as the check), so parallel guesses cannot slip past the count; `succeeded`
      * takes it back.
      */
-    attempt(userName: string, client: string): { succeeded(): void } {
+    async attempt(userName: string, client: string): Promise<{ succeeded(): Promise<void> }> {
       const keys = keysOf(userName, client);
       const now = clock();
-      identity.transaction(() => {
-        identity.purgeSignInFailures(now - SIGN_IN_FAILURE_MEMORY_MS);
-        const rows = new Map(identity.signInFailures([keys.pair, keys.client]).map((r) => [r.key, r]));
+      await storage.transaction(async ({ identity }) => {
+        await identity.lockSignInFailures([keys.pair, keys.client]);
+        await identity.purgeSignInFailures(now - SIGN_IN_FAILURE_MEMORY_MS);
+        const rows = new Map((await identity.signInFailures([keys.pair, keys.client])).map((r) => [r.key, r]));
         let waitMs = 0;
         for (const kind of ['pair', 'client'] as const) {
           const row = rows.get(keys[kind]);
@@ -213,16 +214,17 @@ export function createSignInThrottle(identity: IdentityRepository, keyring: Keyr
             headers: { 'Retry-After': String(retryAfter) },
           });
         }
-        identity.addSignInFailure(keys.pair, now);
-        identity.addSignInFailure(keys.client, now);
+        await identity.addSignInFailure(keys.pair, now);
+        await identity.addSignInFailure(keys.client, now);
       });
       return {
-        succeeded() {
+        async succeeded() {
           // The pair starts afresh; the client only gets this attempt back, so signing in to one's own account
           // does not wipe the count of guesses made at others.
-          identity.transaction(() => {
-            identity.forgetSignInFailures(keys.pair);
-            identity.takeBackSignInFailure(keys.client);
+          await storage.transaction(async ({ identity }) => {
+            await identity.lockSignInFailures([keys.pair, keys.client]);
+            await identity.forgetSignInFailures(keys.pair);
+            await identity.takeBackSignInFailure(keys.client);
           });
         },
       };

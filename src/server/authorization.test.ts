@@ -208,9 +208,7 @@ async function json(res: Response): Promise<Json> {
 }
 
 const setRoles = (user: TestUser, roles: string[]) =>
-  t.db
-    .prepare('UPDATE members SET roles = ? WHERE workspace_id = ? AND user_id = ?')
-    .run(JSON.stringify(roles), WS, TEST_USERS[user].UserId);
+  t.sql('UPDATE members SET roles = ? WHERE workspace_id = ? AND user_id = ?', JSON.stringify(roles), WS, TEST_USERS[user].UserId);
 
 /**
  * Creates a code source as `creator`. A guest cannot create, so the guest's own ones are created while gus is a

@@ -37,7 +37,7 @@ async function expectError(res: Response, status: number, code: string, field?: 
   if (rule !== undefined) expect(body.Rule).toBe(rule);
   return body;
 }
-const countRows = () => (t.db.prepare('SELECT count(*) AS n FROM code_sources').get() as { n: number }).n;
+const countRows = async () => (await t.sql<{ n: number }>('SELECT count(*) AS n FROM code_sources'))[0]?.n;
 
 describe('CreateCodeSource', () => {
   it('creates with PAI defaults and answers the id, a RequestId header and an ETag', async () => {
@@ -108,7 +108,7 @@ describe('CreateCodeSource', () => {
     ]) {
       await create({ CodeRepo: repo });
     }
-    expect(countRows()).toBe(3);
+    expect(await countRows()).toBe(3);
   });
 
   const badInputs: [Record<string, unknown>, string, string, string][] = [
@@ -173,7 +173,7 @@ describe('CreateCodeSource', () => {
       const res = await t.as('dev').post(BASE, body);
       const err = await expectError(res, 400, code, field, rule);
       expect(String(err.Message)).toContain(field);
-      expect(countRows()).toBe(0);
+      expect(await countRows()).toBe(0);
     }),
   );
 
@@ -197,7 +197,7 @@ describe('CreateCodeSource', () => {
       'DisplayName',
       'too_long',
     );
-    expect(countRows()).toBe(2);
+    expect(await countRows()).toBe(2);
   });
 
   it('rejects a name already used in the workspace, ignoring case, with 409 on DisplayName', async () => {
@@ -205,7 +205,7 @@ describe('CreateCodeSource', () => {
     const res = await t.as('dev').post(BASE, createBody({ DisplayName: 'shared-NAME' }));
     const err = await expectError(res, 409, 'Conflict.DuplicateName', 'DisplayName', 'duplicate_name');
     expect(String(err.Message)).not.toContain('dev2');
-    expect(countRows()).toBe(1);
+    expect(await countRows()).toBe(1);
   });
 
   it('a create in a workspace the caller is not a member of is 403 on WorkspaceId', async () => {
@@ -219,23 +219,21 @@ describe('CreateCodeSource', () => {
     const a = (await (await t.as('dev').post(BASE, body)).json()) as { CodeSourceId: string };
     const b = (await (await t.as('dev').post(BASE, { ...body })).json()) as { CodeSourceId: string };
     expect(b.CodeSourceId).toBe(a.CodeSourceId);
-    expect(countRows()).toBe(1);
+    expect(await countRows()).toBe(1);
     const c = await t.as('dev').post(BASE, { ...body, Description: 'changed' });
     await expectError(c, 409, 'Conflict.ClientToken', 'ClientToken');
     // Scoped to the user: another user's same token is a new create (here: name taken → 409 on the name).
     const d = await t.as('dev2').post(BASE, { ...body });
     await expectError(d, 409, 'Conflict.DuplicateName');
-    expect(countRows()).toBe(1);
+    expect(await countRows()).toBe(1);
   });
 
   it('ClientToken is remembered 7 days by the app clock, then forgotten and purged', async () => {
-    const tokens = () =>
-      (t.db.prepare('SELECT client_token FROM client_tokens ORDER BY client_token').all() as { client_token: string }[]).map(
-        (r) => r.client_token,
-      );
+    const tokens = async () =>
+      (await t.sql<{ client_token: string }>('SELECT client_token FROM client_tokens ORDER BY client_token')).map((r) => r.client_token);
     // A week outlives any session: each request signs in afresh at the app's current time.
-    const post = (body: Record<string, unknown>) => {
-      const s = t.parts.sessions.start(TEST_USERS.dev.UserId);
+    const post = async (body: Record<string, unknown>) => {
+      const s = await t.parts.sessions.start(TEST_USERS.dev.UserId);
       return t.anonymous.post(BASE, body, { cookie: `cc_session=${s.sessionId}`, 'x-csrf-token': s.csrfToken });
     };
     const idOf = async (res: Response) => {
@@ -251,10 +249,10 @@ describe('CreateCodeSource', () => {
     // Past 7 days the token means nothing: a different body is a new create, not a conflict.
     const later = await idOf(await post({ ...body, DisplayName: 'week-later' }));
     expect(later).not.toBe(first);
-    expect(countRows()).toBe(2);
+    expect(await countRows()).toBe(2);
     // The old row was purged by the app's clock (the wall clock says it is only minutes old); the new one is kept.
-    expect(tokens()).toEqual(['retry-week']);
-    expect((t.db.prepare('SELECT code_source_id FROM client_tokens').get() as { code_source_id: string }).code_source_id).toBe(later);
+    expect(await tokens()).toEqual(['retry-week']);
+    expect((await t.sql<{ code_source_id: string }>('SELECT code_source_id FROM client_tokens'))[0]?.code_source_id).toBe(later);
   });
 
   it('answers 415 for a non-JSON content type, 400 for malformed JSON and non-objects, 413 for a body over 64 KiB', async () => {
@@ -267,7 +265,7 @@ describe('CreateCodeSource', () => {
     await expectError(await t.as('dev').post(BASE, '[1,2]', {}), 400, 'MalformedJSON');
     await expectError(await t.as('dev').post(BASE, 'null', {}), 400, 'MalformedJSON');
     await expectError(await t.as('dev').post(BASE, createBody({ Description: 'x'.repeat(70 * 1024) })), 413, 'PayloadTooLarge');
-    expect(countRows()).toBe(0);
+    expect(await countRows()).toBe(0);
   });
 
   it('enforces the 64 KiB limit on a chunked body with no content-length', async () => {
@@ -281,7 +279,7 @@ describe('CreateCodeSource', () => {
     const res = await t.app.request(BASE, {
       method: 'POST',
       body: stream,
-      headers: { host: 'localhost', 'content-type': 'application/json', ...t.as('dev').authHeaders() },
+      headers: { host: 'localhost', 'content-type': 'application/json', ...(await t.as('dev').authHeaders()) },
       duplex: 'half',
     } as RequestInit);
     await expectError(res, 413, 'PayloadTooLarge');
@@ -419,7 +417,7 @@ describe('GetCodeSource, UpdateCodeSource, DeleteCodeSource, Publish/Unpublish',
     expect(after).toMatchObject({ DisplayName: 'renamed', Description: 'keep me', CodeBranch: 'dev', HasCodeRepoAccessToken: true });
     expect(after.GmtCreateTime).toBe(before.GmtCreateTime);
     expect(after.GmtModifyTime > before.GmtModifyTime).toBe(true);
-    expect(t.parts.codeSources.readAccessToken(id)).toBe('tok-1');
+    expect(await t.parts.codeSources.readAccessToken(id)).toBe('tok-1');
   });
 
   it('Update with "" clears optional fields and resets branch and mount path to their defaults', async () => {
@@ -448,7 +446,7 @@ describe('GetCodeSource, UpdateCodeSource, DeleteCodeSource, Publish/Unpublish',
       HasCodeRepoAccessToken: false,
       MountPath: '/root/code/',
     });
-    expect(t.parts.codeSources.readAccessToken(id)).toBeUndefined();
+    expect(await t.parts.codeSources.readAccessToken(id)).toBeUndefined();
   });
 
   it('clearing the commit of a commit-only code source brings the branch back to master', async () => {
@@ -460,7 +458,7 @@ describe('GetCodeSource, UpdateCodeSource, DeleteCodeSource, Publish/Unpublish',
   it('Update replaces the token when a new one is sent', async () => {
     const id = await create({ CodeRepoAccessToken: 'old-token' });
     await t.as('dev').put(`${BASE}/${id}`, { CodeRepoAccessToken: 'new-token' });
-    expect(t.parts.codeSources.readAccessToken(id)).toBe('new-token');
+    expect(await t.parts.codeSources.readAccessToken(id)).toBe('new-token');
   });
 
   it('Update with {} changes nothing, keeps the version', async () => {
@@ -565,11 +563,11 @@ describe('routing and headers', () => {
   });
 
   it('a 500 carries no stack, SQL or detail, and is logged with its RequestId', async () => {
-    t.db.exec('DROP INDEX code_sources_by_create');
-    t.db.exec('ALTER TABLE code_sources RENAME TO code_sources_moved');
+    if (t.engine === 'sqlite') await t.sql('DROP INDEX code_sources_by_create');
+    await t.sql('ALTER TABLE code_sources RENAME TO code_sources_moved');
     const res = await t.as('dev').get(`${BASE}?WorkspaceId=${WS}`);
     const body = await expectError(res, 500, 'InternalError');
-    expect(JSON.stringify(body)).not.toMatch(/sqlite|select|code_sources|at /i);
+    expect(JSON.stringify(body)).not.toMatch(/sqlite|postgres|relation|select|code_sources|at /i);
     expect(t.logs.some((l) => l.includes('unhandled error') && l.includes(String(body.RequestId)))).toBe(true);
   });
 });

@@ -37,60 +37,63 @@ function written(c: AppContext, record: CodeSourceRecord | undefined, codeSource
 export function codeSourcesRoutes(service: CodeSourcesService) {
   const app = createRouter();
 
-  app.openapi(tableRoute(routes.CreateCodeSource), (c) => {
+  app.openapi(tableRoute(routes.CreateCodeSource), async (c) => {
     const caller = requireCaller(c);
-    const { codeSourceId, record } = service.create(c.req.valid('json'), c.get('rawBody'), caller);
+    const { codeSourceId, record } = await service.create(c.req.valid('json'), c.get('rawBody'), caller);
     return c.json(written(c, record, codeSourceId), 200);
   });
 
-  app.openapi(tableRoute(routes.ListCodeSources), (c) => {
+  app.openapi(tableRoute(routes.ListCodeSources), async (c) => {
     const caller = requireCaller(c);
-    const { items, total } = service.list(c.req.valid('query'), caller);
+    const { items, total } = await service.list(c.req.valid('query'), caller);
     return c.json({ CodeSources: items.map(toCodeSource), TotalCount: total, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.GetCodeSource), (c) => {
+  app.openapi(tableRoute(routes.GetCodeSource), async (c) => {
     const caller = requireCaller(c);
-    const record = service.get(c.req.valid('param').CodeSourceId, caller);
+    const record = await service.get(c.req.valid('param').CodeSourceId, caller);
     c.header('ETag', etagOf(record));
     return c.json({ ...toCodeSource(record), RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.UpdateCodeSource), (c) => {
+  app.openapi(tableRoute(routes.UpdateCodeSource), async (c) => {
     const caller = requireCaller(c);
     const id = c.req.valid('param').CodeSourceId;
-    const record = service.update(id, c.req.valid('json'), c.req.valid('header')['if-match'], caller);
+    const record = await service.update(id, c.req.valid('json'), c.req.valid('header')['if-match'], caller);
     return c.json(written(c, record, id), 200);
   });
 
-  app.openapi(tableRoute(routes.DeleteCodeSource), (c) => {
+  app.openapi(tableRoute(routes.DeleteCodeSource), async (c) => {
     const caller = requireCaller(c);
     const id = c.req.valid('param').CodeSourceId;
-    service.delete(id, c.req.valid('header')['if-match'], caller);
+    await service.delete(id, c.req.valid('header')['if-match'], caller);
     return c.json({ CodeSourceId: id, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.PublishCodeSource), (c) => {
+  app.openapi(tableRoute(routes.PublishCodeSource), async (c) => {
     const caller = requireCaller(c);
     const id = c.req.valid('param').CodeSourceId;
-    return c.json(written(c, service.setAccessibility(id, 'PUBLIC', c.req.valid('header')['if-match'], caller), id), 200);
+    return c.json(written(c, await service.setAccessibility(id, 'PUBLIC', c.req.valid('header')['if-match'], caller), id), 200);
   });
 
-  app.openapi(tableRoute(routes.UnpublishCodeSource), (c) => {
+  app.openapi(tableRoute(routes.UnpublishCodeSource), async (c) => {
     const caller = requireCaller(c);
     const id = c.req.valid('param').CodeSourceId;
-    return c.json(written(c, service.setAccessibility(id, 'PRIVATE', c.req.valid('header')['if-match'], caller), id), 200);
+    return c.json(written(c, await service.setAccessibility(id, 'PRIVATE', c.req.valid('header')['if-match'], caller), id), 200);
   });
 
-  app.openapi(tableRoute(routes.TransferCodeSourceOwner), (c) => {
+  app.openapi(tableRoute(routes.TransferCodeSourceOwner), async (c) => {
     const caller = requireCaller(c);
     const id = c.req.valid('param').CodeSourceId;
-    return c.json(written(c, service.transferOwner(id, c.req.valid('json').UserId, c.req.valid('header')['if-match'], caller), id), 200);
+    return c.json(
+      written(c, await service.transferOwner(id, c.req.valid('json').UserId, c.req.valid('header')['if-match'], caller), id),
+      200,
+    );
   });
 
-  app.openapi(tableRoute(routes.BatchCodeSources), (c) => {
+  app.openapi(tableRoute(routes.BatchCodeSources), async (c) => {
     const caller = requireCaller(c);
-    const { results, batchId } = service.batch(c.req.valid('json'), caller);
+    const { results, batchId } = await service.batch(c.req.valid('json'), caller);
     const succeeded = results.filter((r) => r.Success).length;
     return c.json(
       {
@@ -104,28 +107,28 @@ export function codeSourcesRoutes(service: CodeSourcesService) {
     );
   });
 
-  app.openapi(tableRoute(routes.ListCodeSourceEvents), (c) => {
+  app.openapi(tableRoute(routes.ListCodeSourceEvents), async (c) => {
     const caller = requireCaller(c);
     const { PageNumber, PageSize } = c.req.valid('query');
-    const { items, total } = service.events(c.req.valid('param').CodeSourceId, PageNumber, PageSize, caller);
+    const { items, total } = await service.events(c.req.valid('param').CodeSourceId, PageNumber, PageSize, caller);
     return c.json({ Events: items, TotalCount: total, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.ListWorkspaceEvents), (c) => {
+  app.openapi(tableRoute(routes.ListWorkspaceEvents), async (c) => {
     const caller = requireCaller(c);
-    const { items, total } = service.workspaceEvents(c.req.valid('param').WorkspaceId, c.req.valid('query'), caller);
+    const { items, total } = await service.workspaceEvents(c.req.valid('param').WorkspaceId, c.req.valid('query'), caller);
     return c.json({ Events: items, TotalCount: total, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.ListWorkspaceMembers), (c) => {
+  app.openapi(tableRoute(routes.ListWorkspaceMembers), async (c) => {
     const caller = requireCaller(c);
-    const members = service.members(c.req.valid('param').WorkspaceId, caller);
+    const members = await service.members(c.req.valid('param').WorkspaceId, caller);
     return c.json({ Members: members, TotalCount: members.length, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.GetCodeSourceCounts), (c) => {
+  app.openapi(tableRoute(routes.GetCodeSourceCounts), async (c) => {
     const caller = requireCaller(c);
-    const { publicCount, privateCount } = service.counts(c.req.valid('param').WorkspaceId, caller);
+    const { publicCount, privateCount } = await service.counts(c.req.valid('param').WorkspaceId, caller);
     return c.json({ PublicCount: publicCount, PrivateCount: privateCount, RequestId: c.get('requestId') }, 200);
   });
 

@@ -23,13 +23,13 @@ import { foldName } from '@/shared/text';
 import type { Caller } from './auth';
 import type { Keyring } from './crypto';
 import { AppError, notFoundError } from './errors';
-import type { IdentityRepository, Membership } from './identity.repository';
+import type { Membership } from './identity.repository';
+import type { CodeSourcesRepository, IdentityRepository } from './storage';
 import {
   DuplicateNameError,
   VersionConflictError,
   type CodeSourceFields,
   type CodeSourceRecord,
-  type CodeSourcesRepository,
   type EventInput,
   type Visibility,
 } from './code-sources.repository';
@@ -112,8 +112,8 @@ function canonicalJson(value: unknown): string {
 export function createCodeSourcesService(deps: { codeSources: CodeSourcesRepository; identity: IdentityRepository; keyring: Keyring }) {
   const { codeSources, identity, keyring } = deps;
 
-  function requireMember(workspaceId: string, caller: Caller): Membership {
-    const m = identity.membership(workspaceId, caller.userId);
+  async function requireMember(workspaceId: string, caller: Caller): Promise<Membership> {
+    const m = await identity.membership(workspaceId, caller.userId);
     if (!m)
       throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${workspaceId}`, { field: 'WorkspaceId' });
     return m;
@@ -126,9 +126,9 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
   }
 
   /** The record if the caller may see it; otherwise 404, the same as a missing one, in any workspace. */
-  function loadVisible(codeSourceId: string, caller: Caller): { record: CodeSourceRecord; membership: Membership } {
-    const record = codeSources.findById(codeSourceId);
-    const m = record && identity.membership(record.workspaceId, caller.userId);
+  async function loadVisible(codeSourceId: string, caller: Caller): Promise<{ record: CodeSourceRecord; membership: Membership }> {
+    const record = await codeSources.findById(codeSourceId);
+    const m = record && (await identity.membership(record.workspaceId, caller.userId));
     if (!record || !m || !canSee(record, m, caller)) throw notFoundError(codeSourceId);
     return { record, membership: m };
   }
@@ -173,7 +173,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
    * Applies a change at the version read. With If-Match, a stale version is a 412; without it (PAI's behaviour),
    * the change is re-applied to the newest version: last writer wins, and nothing is half-written.
    */
-  function writeWithRetry(
+  async function writeWithRetry(
     codeSourceId: string,
     caller: Caller,
     ifMatch: string | undefined,
@@ -182,21 +182,21 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       m: Membership,
     ) => { fields: Omit<CodeSourceFields, 'accessToken'>; accessToken: string | undefined; action: EventAction } | null,
     batchId?: string,
-  ): CodeSourceRecord {
+  ): Promise<CodeSourceRecord> {
     for (let attempt = 0; ; attempt++) {
-      const { record, membership } = loadVisible(codeSourceId, caller);
+      const { record, membership } = await loadVisible(codeSourceId, caller);
       // Permission first (inside `change`), then the version: a 412 would invite a retry that can only fail.
       const next = change(record, membership);
       if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
       if (!next) return record;
       const changes = [
         ...fieldChanges(fieldsOf(record), next.fields),
-        ...tokenChange(next.accessToken === undefined ? undefined : codeSources.readAccessToken(codeSourceId), next.accessToken),
+        ...tokenChange(next.accessToken === undefined ? undefined : await codeSources.readAccessToken(codeSourceId), next.accessToken),
       ];
       // Nothing would change: no write, no new version, no event.
       if (changes.length === 0) return record;
       try {
-        return codeSources.update(
+        return await codeSources.update(
           record,
           { ...next.fields, accessToken: next.accessToken },
           eventOf(next.action, next.fields.displayName, caller, changes, batchId),
@@ -211,12 +211,12 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
   }
 
   return {
-    get(codeSourceId: string, caller: Caller): CodeSourceRecord {
-      return loadVisible(codeSourceId, caller).record;
+    async get(codeSourceId: string, caller: Caller): Promise<CodeSourceRecord> {
+      return (await loadVisible(codeSourceId, caller)).record;
     },
 
-    list(query: ListCodeSourcesQuery, caller: Caller) {
-      const m = requireMember(query.WorkspaceId, caller);
+    async list(query: ListCodeSourcesQuery, caller: Caller) {
+      const m = await requireMember(query.WorkspaceId, caller);
       const visibility = visibilityOf(m, caller);
       return codeSources.list({
         workspaceId: query.WorkspaceId,
@@ -231,8 +231,12 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       });
     },
 
-    create(input: CreateCodeSource, rawBody: unknown, caller: Caller): { codeSourceId: string; record: CodeSourceRecord | undefined } {
-      const m = requireMember(input.WorkspaceId, caller);
+    async create(
+      input: CreateCodeSource,
+      rawBody: unknown,
+      caller: Caller,
+    ): Promise<{ codeSourceId: string; record: CodeSourceRecord | undefined }> {
+      const m = await requireMember(input.WorkspaceId, caller);
       if (!canCreate(m.roles)) throw new AppError('Forbidden.NoPermission', 'Guests of a workspace cannot create code sources');
       const commit = input.CodeCommit ?? '';
       const fields: CodeSourceFields = {
@@ -257,7 +261,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       let result;
       try {
         const changes = [...fieldChanges(null, fields), ...tokenChange(undefined, fields.accessToken)];
-        result = codeSources.create(
+        result = await codeSources.create(
           { ...fields, workspaceId: input.WorkspaceId, userId: caller.userId },
           eventOf('Create', fields.displayName, caller, changes),
           clientToken,
@@ -270,10 +274,10 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
         throw new AppError('Conflict.ClientToken', 'ClientToken was already used with a different request body', { field: 'ClientToken' });
       }
       // A retried create whose code source was deleted since: the id is still the answer, there is no row to show.
-      return { codeSourceId: result.codeSourceId, record: codeSources.findById(result.codeSourceId) };
+      return { codeSourceId: result.codeSourceId, record: await codeSources.findById(result.codeSourceId) };
     },
 
-    update(codeSourceId: string, patch: UpdateCodeSource, ifMatch: string | undefined, caller: Caller): CodeSourceRecord {
+    update(codeSourceId: string, patch: UpdateCodeSource, ifMatch: string | undefined, caller: Caller): Promise<CodeSourceRecord> {
       return writeWithRetry(codeSourceId, caller, ifMatch, (record, m) => {
         requireManage(record, m, caller, 'change');
         if (Object.keys(patch).length === 0) return null;
@@ -300,7 +304,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       ifMatch: string | undefined,
       caller: Caller,
       batchId?: string,
-    ): CodeSourceRecord {
+    ): Promise<CodeSourceRecord> {
       return writeWithRetry(
         codeSourceId,
         caller,
@@ -318,9 +322,9 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       );
     },
 
-    delete(codeSourceId: string, ifMatch: string | undefined, caller: Caller, batchId?: string): void {
+    async delete(codeSourceId: string, ifMatch: string | undefined, caller: Caller, batchId?: string): Promise<void> {
       for (let attempt = 0; ; attempt++) {
-        const { record, membership } = loadVisible(codeSourceId, caller);
+        const { record, membership } = await loadVisible(codeSourceId, caller);
         requireManage(record, membership, caller, 'delete');
         if (!ifMatchHolds(ifMatch, record)) throw preconditionFailed();
         try {
@@ -330,7 +334,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
             // Who owned it: a deleted code source's history says who could see it last.
             { Field: 'UserId', Before: record.userId, After: null },
           ];
-          codeSources.delete(
+          await codeSources.delete(
             codeSourceId,
             record.version,
             record.workspaceId,
@@ -345,14 +349,14 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
     },
 
     /** Admins hand a code source to a member who may create code sources (a departed member's PRIVATE ones). */
-    transferOwner(codeSourceId: string, newOwnerId: string, ifMatch: string | undefined, caller: Caller): CodeSourceRecord {
+    async transferOwner(codeSourceId: string, newOwnerId: string, ifMatch: string | undefined, caller: Caller): Promise<CodeSourceRecord> {
       for (let attempt = 0; ; attempt++) {
-        const { record, membership } = loadVisible(codeSourceId, caller);
+        const { record, membership } = await loadVisible(codeSourceId, caller);
         if (!isAdmin(membership.roles)) {
           throw new AppError('Forbidden.NoPermission', 'Only workspace owners and administrators may transfer a code source');
         }
-        const target = identity.membership(record.workspaceId, newOwnerId);
-        const newOwner = identity.findUserById(newOwnerId);
+        const target = await identity.membership(record.workspaceId, newOwnerId);
+        const newOwner = await identity.findUserById(newOwnerId);
         if (!target || !newOwner || !canCreate(target.roles)) {
           throw new AppError('InvalidParameter', ruleMessage('UserId', 'not_eligible_owner'), {
             field: 'UserId',
@@ -366,7 +370,7 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
           { Field: 'UserName', Before: record.userName, After: newOwner.userName },
         ];
         try {
-          return codeSources.transferOwner(
+          return await codeSources.transferOwner(
             codeSourceId,
             record.version,
             newOwnerId,
@@ -383,45 +387,52 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
      * Publish, unpublish or delete each id as the single operation would, each in its own transaction, all under
      * one BatchId. Failures are per item; an id the caller may not see is 201400002 as everywhere else.
      */
-    batch(input: BatchRequest, caller: Caller): { results: BatchItemResult[]; batchId: string } {
-      const m = requireMember(input.WorkspaceId, caller);
+    async batch(input: BatchRequest, caller: Caller): Promise<{ results: BatchItemResult[]; batchId: string }> {
+      const m = await requireMember(input.WorkspaceId, caller);
       const batchId = randomUUID();
-      const run: Record<BatchAction, (id: string) => void> = {
+      const run: Record<BatchAction, (id: string) => Promise<unknown>> = {
         Publish: (id) => this.setAccessibility(id, 'PUBLIC', undefined, caller, batchId),
         Unpublish: (id) => this.setAccessibility(id, 'PRIVATE', undefined, caller, batchId),
         Delete: (id) => this.delete(id, undefined, caller, batchId),
       };
-      const results = input.CodeSourceIds.map((id): BatchItemResult => {
+      // One item after the other, as the single operations would run.
+      const results: BatchItemResult[] = [];
+      for (const id of input.CodeSourceIds) results.push(await batchItem(id));
+      return { results, batchId };
+      async function batchItem(id: string): Promise<BatchItemResult> {
         try {
-          const record = codeSources.findById(id);
+          const record = await codeSources.findById(id);
           // Another workspace's code source is not part of this one: the same answer as a missing one.
           if (record && record.workspaceId !== input.WorkspaceId) throw notFoundError(id);
           if (!record) {
-            const last = codeSources.lastEventOf(id);
+            const last = await codeSources.lastEventOf(id);
             if (last?.Action === 'Delete' && last.WorkspaceId === input.WorkspaceId && couldSeeDeleted(last, m, caller)) {
               return { CodeSourceId: id, Success: false, Code: 'AlreadyDeleted', Message: `${id} was already deleted` };
             }
             throw notFoundError(id);
           }
-          run[input.Action](id);
+          await run[input.Action](id);
           return { CodeSourceId: id, Success: true };
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           return { CodeSourceId: id, Success: false, Code: error.code, Message: error.message };
         }
-      });
-      return { results, batchId };
+      }
     },
 
     /** The history of a code source the caller may see now. */
-    events(codeSourceId: string, pageNumber: number, pageSize: number, caller: Caller) {
-      loadVisible(codeSourceId, caller);
+    async events(codeSourceId: string, pageNumber: number, pageSize: number, caller: Caller) {
+      await loadVisible(codeSourceId, caller);
       return codeSources.eventsOf(codeSourceId, pageSize, (pageNumber - 1) * pageSize);
     },
 
     /** The workspace's activity: all of it for admins, the events of what one may see now for the others. */
-    workspaceEvents(workspaceId: string, query: ListWorkspaceEventsQuery, caller: Caller): { items: CodeSourceEvent[]; total: number } {
-      const m = requireMember(workspaceId, caller);
+    async workspaceEvents(
+      workspaceId: string,
+      query: ListWorkspaceEventsQuery,
+      caller: Caller,
+    ): Promise<{ items: CodeSourceEvent[]; total: number }> {
+      const m = await requireMember(workspaceId, caller);
       return codeSources.workspaceEvents({
         workspaceId,
         visibility: visibilityOf(m, caller),
@@ -433,9 +444,9 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       });
     },
 
-    members(workspaceId: string, caller: Caller): WorkspaceMember[] {
-      requireMember(workspaceId, caller);
-      return identity.members(workspaceId).map((member) => ({
+    async members(workspaceId: string, caller: Caller): Promise<WorkspaceMember[]> {
+      await requireMember(workspaceId, caller);
+      return (await identity.members(workspaceId)).map((member) => ({
         UserId: member.userId,
         UserName: member.userName,
         Roles: member.roles,
@@ -443,8 +454,8 @@ export function createCodeSourcesService(deps: { codeSources: CodeSourcesReposit
       }));
     },
 
-    counts(workspaceId: string, caller: Caller) {
-      const m = requireMember(workspaceId, caller);
+    async counts(workspaceId: string, caller: Caller) {
+      const m = await requireMember(workspaceId, caller);
       return codeSources.countsByVisibility(workspaceId, visibilityOf(m, caller));
     },
   };

@@ -17,6 +17,12 @@ const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => parseDatabaseUrl(v) !== null, {
+      error: 'must be a PostgreSQL URL: postgres://user:password@host:port/database (unset: SQLite in DATA_DIR)',
+    })
+    .optional(),
   SEED_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z
     .enum(['debug', 'info', 'warn', 'error', 'silent'], { error: 'must be one of debug, info, warn, error, silent' })
@@ -62,6 +68,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** `DATABASE_URL`: PostgreSQL when set (it may hold a password: never logged), else SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
   seedFile: string | undefined;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   secretKey: Buffer | undefined;
@@ -89,6 +97,31 @@ export function decodeKey(value: string): Buffer | null {
     return key.length === 32 ? key : null;
   }
   return null;
+}
+
+/**
+ * A PostgreSQL URL (`postgres://` or `postgresql://`, with a host and a database name), or null. The password, if any,
+ * stays inside the URL: messages about a bad value never repeat the value.
+ */
+export function parseDatabaseUrl(value: string): URL | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return null;
+  if (url.hostname === '' && !url.searchParams.has('host')) return null;
+  if (url.pathname.replace(/^\//, '') === '') return null;
+  return url;
+}
+
+/** The URL without its password, for a log line. */
+export function redactedDatabaseUrl(value: string): string {
+  const url = parseDatabaseUrl(value);
+  if (!url) return '(invalid)';
+  if (url.password !== '') url.password = '***';
+  return url.toString();
 }
 
 /** A CA bundle is a few hundred kB; a bigger file is a mistake, and reading a huge one would stall the start. */
@@ -136,6 +169,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}`);
   }
   const e = parsed.data;
+  // Every replica on one database must seal and MAC with the same key: a key made up in one replica's DATA_DIR would
+  // leave the others unable to open its sessions and secrets.
+  if (e.DATABASE_URL !== undefined && e.SECRET_KEY === undefined) {
+    throw new ConfigError('Invalid configuration: SECRET_KEY is required with DATABASE_URL (the same key on every replica)');
+  }
   const gitCaFile = e.GIT_CA_FILE === undefined ? undefined : path.resolve(e.GIT_CA_FILE);
   const ca = gitCaFile === undefined ? undefined : readCaFile(gitCaFile);
   if (ca && 'problem' in ca) throw new ConfigError(`Invalid configuration: GIT_CA_FILE ${ca.problem}`);
@@ -143,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     seedFile: e.SEED_FILE === undefined ? undefined : path.resolve(e.SEED_FILE),
     logLevel: e.LOG_LEVEL,
     secretKey: e.SECRET_KEY === undefined ? undefined : (decodeKey(e.SECRET_KEY) ?? undefined),

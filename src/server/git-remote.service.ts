@@ -2,10 +2,9 @@ import { isAdmin, isGuestOnly, canCreate } from '@/shared/roles';
 import type { CommitStatus, GitCheckRequest, GitCheckResponse, GitRefsRequest, GitRefsResponse } from '@/shared/git-remote.schema';
 import { ruleMessage } from '@/shared/code-source.schema';
 import type { Caller } from './auth';
-import type { CodeSourcesRepository } from './code-sources.repository';
 import type { Keyring } from './crypto';
 import { AppError, notFoundError } from './errors';
-import type { IdentityRepository } from './identity.repository';
+import type { CodeSourcesRepository, IdentityRepository } from './storage';
 import type { Logger } from './logger';
 import { GitRemoteError } from './git/git-http';
 import type { CommitProbe, GitRemote, RefListing, RemoteAccess } from './git/git-remote';
@@ -49,15 +48,16 @@ export function createGitRemoteService(deps: {
   keyring: Keyring;
   logger: Logger;
   clock: () => number;
+  /** How long one conversation with a remote may take: a check older than twice this no longer counts as running. */
+  timeoutMs: number;
 }) {
   const { remote, identity, codeSources, keyring, logger, clock } = deps;
   const cache = new Map<string, Outcome<unknown>>();
   const inFlight = new Map<string, Promise<Outcome<unknown>>>();
-  const usage = new Map<string, { started: number[]; running: number }>();
 
   /** Who may ask and with which credentials; 403/404/400 as the code source routes answer them. */
-  function accessFor(input: GitCheckRequest | GitRefsRequest, caller: Caller): RemoteAccess {
-    const m = identity.membership(input.WorkspaceId, caller.userId);
+  async function accessFor(input: GitCheckRequest | GitRefsRequest, caller: Caller): Promise<RemoteAccess> {
+    const m = await identity.membership(input.WorkspaceId, caller.userId);
     if (!m)
       throw new AppError('Forbidden.NotWorkspaceMember', `You are not a member of workspace ${input.WorkspaceId}`, {
         field: 'WorkspaceId',
@@ -66,7 +66,7 @@ export function createGitRemoteService(deps: {
     let userName = input.CodeRepoUserName ?? '';
     let token = input.CodeRepoAccessToken ?? '';
     if (input.CodeSourceId !== undefined) {
-      const record = codeSources.findById(input.CodeSourceId);
+      const record = await codeSources.findById(input.CodeSourceId);
       // Only someone who may edit it may use its token: the creator (with a working role) or an admin of its workspace.
       const mayEdit =
         record !== undefined &&
@@ -79,7 +79,7 @@ export function createGitRemoteService(deps: {
         throw new AppError('InvalidParameter', ruleMessage('CodeSourceId', 'other_host'), { field: 'CodeSourceId', rule: 'other_host' });
       }
       if (input.CodeRepoAccessToken === undefined || input.CodeRepoAccessToken === '')
-        token = codeSources.readAccessToken(record.codeSourceId) ?? '';
+        token = (await codeSources.readAccessToken(record.codeSourceId)) ?? '';
       if (userName === '') userName = record.codeRepoUserName;
     }
     return { url: input.CodeRepo, userName, token };
@@ -89,28 +89,26 @@ export function createGitRemoteService(deps: {
     return keyring.mac('git-remote-cache', JSON.stringify([caller.userId, access.url, access.userName, access.token, what]));
   }
 
-  /** Starts a conversation if the user's limits allow it; 429 with Retry-After otherwise. */
-  function admit(userId: string): () => void {
-    const now = clock();
-    const u = usage.get(userId) ?? { started: [], running: 0 };
-    u.started = u.started.filter((t) => now - t < 60_000);
-    if (u.running >= GIT_CHECKS_AT_ONCE) {
+  /**
+   * Starts a conversation if the user's limits allow it; 429 with Retry-After otherwise. The usage is in the database,
+   * so the limits hold across processes and replicas.
+   */
+  async function admit(userId: string): Promise<() => Promise<void>> {
+    const started = await identity.startGitCheck(userId, clock(), {
+      atOnce: GIT_CHECKS_AT_ONCE,
+      perMinute: GIT_CHECKS_PER_MINUTE,
+      staleMs: 2 * deps.timeoutMs,
+    });
+    if ('checkId' in started) return () => identity.finishGitCheck(started.checkId, clock());
+    if (started.refused === 'at-once') {
       throw new AppError('Throttling.GitCheck', `At most ${GIT_CHECKS_AT_ONCE} Git checks at once; retry in a moment`, {
         headers: { 'Retry-After': '2' },
       });
     }
-    if (u.started.length >= GIT_CHECKS_PER_MINUTE) {
-      const wait = Math.max(1, Math.ceil((60_000 - (now - (u.started[0] ?? now))) / 1000));
-      throw new AppError('Throttling.GitCheck', `At most ${GIT_CHECKS_PER_MINUTE} Git checks a minute; retry in ${wait} s`, {
-        headers: { 'Retry-After': String(wait) },
-      });
-    }
-    u.started.push(now);
-    u.running += 1;
-    usage.set(userId, u);
-    return () => {
-      u.running -= 1;
-    };
+    const wait = Math.max(1, Math.ceil(started.retryAfterMs / 1000));
+    throw new AppError('Throttling.GitCheck', `At most ${GIT_CHECKS_PER_MINUTE} Git checks a minute; retry in ${wait} s`, {
+      headers: { 'Retry-After': String(wait) },
+    });
   }
 
   /** What the remote answered to `what`, from the cache when it is fresh, asking it (once, shared) otherwise. */
@@ -121,34 +119,40 @@ export function createGitRemoteService(deps: {
     cache.delete(key);
     const pending = inFlight.get(key);
     if (pending) return (await pending) as Outcome<T>;
-    const release = admit(caller.userId);
-    const started = clock();
-    const promise = work().then(
-      (value): Outcome<T> => ({ ok: true, value, at: started }),
-      (error: unknown): Outcome<T> => {
-        if (error instanceof GitRemoteError) return { ok: false, error, at: started };
-        throw error;
-      },
-    );
+    // In the map before the first await, so a second request for the same answer waits for this one.
+    const promise = (async (): Promise<Outcome<T>> => {
+      const release = await admit(caller.userId);
+      const started = clock();
+      try {
+        const outcome = await work().then(
+          (value): Outcome<T> => ({ ok: true, value, at: started }),
+          (error: unknown): Outcome<T> => {
+            if (error instanceof GitRemoteError) return { ok: false, error, at: started };
+            throw error;
+          },
+        );
+        logger.info('git remote', {
+          userId: caller.userId,
+          host: safeHost(access.url),
+          what: what.split(':')[0],
+          result: outcome.ok ? 'Ok' : outcome.error.result,
+          durationMs: clock() - started,
+        });
+        // Only what the remote did answer is remembered: "try again" after fixing the remote must really try again.
+        if (outcome.ok) {
+          cache.set(key, outcome);
+          if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+        }
+        return outcome;
+      } finally {
+        await release();
+      }
+    })();
     inFlight.set(key, promise as Promise<Outcome<unknown>>);
     try {
-      const outcome = await promise;
-      logger.info('git remote', {
-        userId: caller.userId,
-        host: safeHost(access.url),
-        what: what.split(':')[0],
-        result: outcome.ok ? 'Ok' : outcome.error.result,
-        durationMs: clock() - started,
-      });
-      // Only what the remote did answer is remembered: "try again" after fixing the remote must really try again.
-      if (outcome.ok) {
-        cache.set(key, outcome);
-        if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
-      }
-      return outcome;
+      return await promise;
     } finally {
       inFlight.delete(key);
-      release();
     }
   }
 
@@ -168,7 +172,7 @@ export function createGitRemoteService(deps: {
 
   return {
     async check(input: GitCheckRequest, caller: Caller): Promise<Omit<GitCheckResponse, 'RequestId'>> {
-      const access = accessFor(input, caller);
+      const access = await accessFor(input, caller);
       const now = new Date(clock()).toISOString();
       if (!/^https:\/\//i.test(input.CodeRepo)) {
         return {
@@ -236,7 +240,7 @@ export function createGitRemoteService(deps: {
     },
 
     async refs(input: GitRefsRequest, caller: Caller): Promise<Omit<GitRefsResponse, 'RequestId'>> {
-      const access = accessFor(input, caller);
+      const access = await accessFor(input, caller);
       if (!/^https:\/\//i.test(input.CodeRepo)) {
         return {
           Result: 'Unsupported',

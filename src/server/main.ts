@@ -6,14 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { createAdaptorServer } from '@hono/node-server';
 import { createApp } from './app';
 import { createKeyring, loadOrCreateMasterKey } from './crypto';
-import { openDatabase, startBackgroundCheckpoints } from './db';
+import { startBackgroundCheckpoints } from './db';
 import { DEMO_USERS, demoSeed } from './demo-seed';
-import { ConfigError, loadConfig, type Config } from './env';
+import { ConfigError, loadConfig, redactedDatabaseUrl, type Config } from './env';
 import { createLogger, type Logger } from './logger';
 import { runPrimary } from './workers';
 import { applySeed, parseSeed, readSeedFile, SeedError } from './seed';
 import { AppError } from './errors';
 import { errorBody, newRequestId } from './http';
+import { openStorage } from './open-storage';
 
 const DEMO_SEED_SOURCE = 'built-in demo seed';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,9 +24,9 @@ async function main(): Promise<void> {
   if (config.workers > 1 && cluster.isPrimary) {
     // The primary migrates and seeds once, then forks the workers; it serves nothing itself.
     const logger = createLogger(config.logLevel, undefined, { worker: 'primary', pid: process.pid });
-    const { db, identity } = await prepare(config, logger);
-    const seed = identity.meta('seed');
-    db.close();
+    const { storage } = await prepare(config, logger);
+    const seed = await storage.identity.meta('seed');
+    await storage.close();
     runPrimary({ workers: config.workers, host: config.host, logger, banner: (url) => banner(url, seed) });
     return;
   }
@@ -39,10 +40,10 @@ async function main(): Promise<void> {
 async function prepare(config: Config, logger: Logger) {
   fs.mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const keyring = createKeyring(loadOrCreateMasterKey(config.dataDir, config.secretKey));
-  const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
+  const { storage, db } = await openStorage(config, keyring);
   const staticDir = path.join(root, 'dist');
-  const { app, identity, service } = createApp({
-    db,
+  const { app } = createApp({
+    storage,
     keyring,
     logger,
     sessionIdleMinutes: config.sessionIdleMinutes,
@@ -51,17 +52,17 @@ async function prepare(config: Config, logger: Logger) {
     git: { allowedNetworks: config.gitAllowedNetworks, caPem: config.gitCaPem, timeoutMs: config.gitCheckTimeoutMs },
   });
 
-  if (cluster.isWorker) return { db, app, identity, staticDir };
-  if (identity.isEmpty()) {
+  if (cluster.isWorker) return { storage, db, app, staticDir };
+  if (await storage.identity.isEmpty()) {
     // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.
     const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
-    if (await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { identity, service })) {
+    if (await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { storage, keyring })) {
       logger.info('database seeded', { source: config.seedFile ?? DEMO_SEED_SOURCE });
     }
   } else if (config.seedFile) {
     logger.info('SEED_FILE ignored: the database is not empty', { seedFile: config.seedFile });
   }
-  return { db, app, identity, staticDir };
+  return { storage, db, app, staticDir };
 }
 
 function banner(url: string, seed: string | undefined): void {
@@ -75,10 +76,12 @@ function banner(url: string, seed: string | undefined): void {
 
 /** Serves HTTP until SIGTERM/SIGINT: the whole server with WORKERS=1, one worker of the cluster otherwise. */
 async function serve(config: Config, logger: Logger): Promise<void> {
-  const { db, app, identity, staticDir } = await prepare(config, logger);
-  const checkpoints = startBackgroundCheckpoints(db, (error) =>
-    logger.warn('background checkpoints stopped; SQLite checkpoints on commit again', { error: error.message }),
-  );
+  const { storage, db, app, staticDir } = await prepare(config, logger);
+  const checkpoints =
+    db &&
+    startBackgroundCheckpoints(db, (error) =>
+      logger.warn('background checkpoints stopped; SQLite checkpoints on commit again', { error: error.message }),
+    );
   if (!fs.existsSync(path.join(staticDir, 'index.html')) && !cluster.isWorker)
     logger.warn('console not built; serving the API only', { staticDir });
   const server = createAdaptorServer({ fetch: app.fetch }) as http.Server;
@@ -111,8 +114,11 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     // The primary logs "listening" once every worker is.
     logger.info('worker listening', { port });
   } else {
-    logger.info('listening', { url, dataDir: config.dataDir });
-    banner(url, identity.meta('seed'));
+    logger.info('listening', {
+      url,
+      ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { database: redactedDatabaseUrl(config.databaseUrl) }),
+    });
+    banner(url, await storage.identity.meta('seed'));
   }
 
   let stopping = false;
@@ -122,12 +128,16 @@ async function serve(config: Config, logger: Logger): Promise<void> {
     logger.info('stopping', { signal });
     // Stop accepting; in-flight requests finish; idle keep-alive sockets close.
     server.close(() => {
-      void checkpoints.stop().finally(() => {
-        db.pragma('wal_checkpoint(TRUNCATE)');
-        db.close();
-        logger.info('stopped');
-        process.exit(0);
-      });
+      void (async () => {
+        await checkpoints?.stop();
+        db?.pragma('wal_checkpoint(TRUNCATE)');
+        await storage.close();
+      })()
+        .catch((error: unknown) => logger.warn('closing the database failed', { error: (error as Error).message }))
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(1), 10_000).unref();

@@ -440,7 +440,7 @@ describe('model-based: the API behaves like the permission model', () => {
             expect(res.headers.get('etag')).toBe(`"v${log.filter((e) => e.id === id).length}"`);
           }
         } finally {
-          t.close();
+          await t.close();
         }
       }),
       { numRuns: 40 },

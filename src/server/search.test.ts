@@ -26,11 +26,10 @@ const VISIBILITIES: Visibility[] = [{ kind: 'all' }, { kind: 'public' }, { kind:
  * repository keeps its own times strictly increasing, but rows written by other processes or a seed can tie), so
  * the id decides within a tie.
  */
-function seed(names: string[], perTick = 7, owner = (i: number) => (i % 3 ? TEST_USERS.dev.UserId : TEST_USERS.dev2.UserId)) {
-  const repo = t.parts.codeSources;
-  t.db.transaction(() => {
-    names.forEach((name, i) => {
-      repo.create(
+async function seed(names: string[], perTick = 7, owner = (i: number) => (i % 3 ? TEST_USERS.dev.UserId : TEST_USERS.dev2.UserId)) {
+  await t.storage.transaction(async ({ codeSources: repo }) => {
+    for (const [i, name] of names.entries()) {
+      await repo.create(
         {
           workspaceId: WS,
           userId: owner(i),
@@ -48,26 +47,35 @@ function seed(names: string[], perTick = 7, owner = (i: number) => (i % 3 ? TEST
         },
         { action: 'Create', displayName: name, userId: owner(i), userName: 'seed', via: 'Seed', requestId: 'test', changes: [] },
       );
-    });
-    t.db
-      .prepare(
-        `UPDATE code_sources SET gmt_create_time = printf('2026-01-01T00:%02d:00.000Z', (id / ?) % 60),
-           gmt_modify_time = printf('2026-02-01T00:%02d:00.000Z', (id * 7 / ?) % 60)`,
-      )
-      .run(perTick, perTick);
-  })();
-  const ties = t.db
-    .prepare('SELECT count(*) AS n FROM (SELECT 1 FROM code_sources GROUP BY gmt_create_time HAVING count(*) > 1)')
-    .get() as { n: number };
-  expect(ties.n).toBeGreaterThan(0);
+    }
+  });
+  // Rows in creation order, numbered; `perTick` consecutive ones share a time.
+  await t.sql(
+    t.engine === 'sqlite'
+      ? `UPDATE code_sources SET gmt_create_time = printf('2026-01-01T00:%02d:00.000Z', (id / ?) % 60),
+           gmt_modify_time = printf('2026-02-01T00:%02d:00.000Z', (id * 7 / ?) % 60)`
+      : `WITH n AS (SELECT code_source_id, row_number() OVER (ORDER BY gmt_create_time, code_source_id) AS i FROM code_sources)
+         UPDATE code_sources c SET gmt_create_time = '2026-01-01T00:' || lpad(((n.i / ?::int) % 60)::text, 2, '0') || ':00.000Z',
+           gmt_modify_time = '2026-02-01T00:' || lpad(((n.i * 7 / ?::int) % 60)::text, 2, '0') || ':00.000Z'
+         FROM n WHERE n.code_source_id = c.code_source_id`,
+    perTick,
+    perTick,
+  );
+  const [ties] = await t.sql<{ n: number }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM code_sources GROUP BY gmt_create_time HAVING count(*) > 1) tied',
+  );
+  expect(ties?.n).toBeGreaterThan(0);
 }
 
+/** A literal substring test of name_fold in the test's own SQL, on either engine. */
+const contains = () => (t.engine === 'sqlite' ? 'instr(name_fold, ?) > 0' : 'strpos(name_fold, ?) > 0');
+
 /** The plain answer: every matching row in the sort order with the id as tie-breaker, then LIMIT/OFFSET. */
-function plain(f: ListFilter): { ids: string[]; total: number } {
+async function plain(f: ListFilter): Promise<{ ids: string[]; total: number }> {
   const where = ['workspace_id = ?'];
   const params: unknown[] = [f.workspaceId];
   if (f.search) {
-    where.push('instr(name_fold, ?) > 0');
+    where.push(contains());
     params.push(f.search);
   }
   if (f.visibility.kind === 'public') where.push(`accessibility = 'PUBLIC'`);
@@ -79,17 +87,15 @@ function plain(f: ListFilter): { ids: string[]; total: number } {
   const orderBy = f.sortBy === 'CodeSourceId' ? `code_source_id ${dir}` : `${SORT_SQL[f.sortBy]} ${dir}, code_source_id ${dir}`;
   const sql = `FROM code_sources WHERE ${where.join(' AND ')}`;
   const ids = (
-    t.db.prepare(`SELECT code_source_id AS id ${sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, f.limit, f.offset) as {
-      id: string;
-    }[]
+    await t.sql<{ id: string }>(`SELECT code_source_id AS id ${sql} ORDER BY ${orderBy} LIMIT ? OFFSET ?`, ...params, f.limit, f.offset)
   ).map((r) => r.id);
-  const total = (t.db.prepare(`SELECT count(*) AS n ${sql}`).get(...params) as { n: number }).n;
-  return { ids, total };
+  const total = (await t.sql<{ n: number }>(`SELECT count(*) AS n ${sql}`, ...params))[0]?.n;
+  return { ids, total: total ?? -1 };
 }
 
-function expectSameAsPlain(f: ListFilter) {
-  const got = t.parts.codeSources.list(f);
-  const want = plain(f);
+async function expectSameAsPlain(f: ListFilter) {
+  const got = await t.parts.codeSources.list(f);
+  const want = await plain(f);
   const label = JSON.stringify({ ...f, search: f.search?.slice(0, 40) });
   expect(got.total, label).toBe(want.total);
   expect(
@@ -99,16 +105,17 @@ function expectSameAsPlain(f: ListFilter) {
 }
 
 describe('deep pages are read from the far end', () => {
-  it('every page, near and far, equals the plain OFFSET order (ties by CodeSourceId), each sort, both orders, searched or not', () => {
+  it('every page, near and far, equals the plain OFFSET order (ties by CodeSourceId), each sort, both orders, searched or not', async () => {
     // 301 rows, 7 per clock tick: creation and modification times tie in groups, so the id decides within them.
-    seed(Array.from({ length: 301 }, (_, i) => (i % 4 ? `deep-${i % 50}-${i}` : `other-${i}`)));
+    await seed(Array.from({ length: 301 }, (_, i) => (i % 4 ? `deep-${i % 50}-${i}` : `other-${i}`)));
     const offsets = [0, 1, 49, 100, 150, 151, 152, 200, 230, 250, 251, 280, 290, 295, 299, 300, 301, 400];
     for (const sortBy of SORTS) {
       for (const order of ['ASC', 'DESC'] as Order[]) {
         for (const search of [undefined, 'deep', '-1', 'other-1']) {
           for (const visibility of VISIBILITIES) {
             for (const offset of offsets) {
-              for (const limit of [1, 20, 50]) expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy, order, limit, offset });
+              for (const limit of [1, 20, 50])
+                await expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy, order, limit, offset });
             }
           }
         }
@@ -118,10 +125,10 @@ describe('deep pages are read from the far end', () => {
 });
 
 describe('search stays exact', () => {
-  it(`searches longer than a suffix key (${SEARCH_SUFFIX_LENGTH} code points) test the whole literal`, () => {
+  it(`searches longer than a suffix key (${SEARCH_SUFFIX_LENGTH} code points) test the whole literal`, async () => {
     const stem = 'x'.repeat(SEARCH_SUFFIX_LENGTH + 6);
     // Names that agree on far more than a key's length and differ after it.
-    seed([
+    await seed([
       ...Array.from({ length: 40 }, (_, i) => `${stem}-tail-${i}`),
       `${stem}-tail`,
       `y${stem}-other`,
@@ -144,12 +151,12 @@ describe('search stays exact', () => {
     for (const search of searches) {
       for (const visibility of VISIBILITIES) {
         for (const offset of [0, 10, 35]) {
-          expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'DisplayName', order: 'ASC', limit: 20, offset });
+          await expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'DisplayName', order: 'ASC', limit: 20, offset });
         }
       }
     }
     // The far-end walk past the middle of a long search's hits.
-    expectSameAsPlain({
+    await expectSameAsPlain({
       workspaceId: WS,
       visibility: { kind: 'all' },
       search: `${stem}-tail-`,
@@ -159,21 +166,23 @@ describe('search stays exact', () => {
       offset: 33,
     });
     expect(
-      t.parts.codeSources.list({
-        workspaceId: WS,
-        visibility: { kind: 'all' },
-        search: `${stem}-tail-1`,
-        sortBy: 'DisplayName',
-        order: 'ASC',
-        limit: 50,
-        offset: 0,
-      }).total,
+      (
+        await t.parts.codeSources.list({
+          workspaceId: WS,
+          visibility: { kind: 'all' },
+          search: `${stem}-tail-1`,
+          sortBy: 'DisplayName',
+          order: 'ASC',
+          limit: 50,
+          offset: 0,
+        })
+      ).total,
     ).toBe(11);
   });
 
-  it('1-2 character searches are exact, also when a range is too wide for the suffix keys (the name scan)', () => {
+  it('1-2 character searches are exact, also when a range is too wide for the suffix keys (the name scan)', async () => {
     // 400 names of 100 'a's: 40,000 keys start with 'a', past the range cap, so counting scans the names.
-    seed([
+    await seed([
       ...Array.from({ length: 400 }, (_, i) => `${'a'.repeat(100)}${i}`),
       ...Array.from({ length: 300 }, (_, i) => `b${i % 10}-q${i}`),
       'zz',
@@ -183,8 +192,8 @@ describe('search stays exact', () => {
     for (const search of ['a', 'aa', 'a1', 'b', 'b3', 'q', '-q', 'z', 'zz', 'qz', '0', '99', '\u{10FFFF}', '~']) {
       for (const visibility of VISIBILITIES) {
         for (const offset of [0, 20, 150, 390, 690]) {
-          expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'CodeSourceId', order: 'DESC', limit: 20, offset });
-          expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'DisplayName', order: 'ASC', limit: 20, offset });
+          await expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'CodeSourceId', order: 'DESC', limit: 20, offset });
+          await expectSameAsPlain({ workspaceId: WS, visibility, search, sortBy: 'DisplayName', order: 'ASC', limit: 20, offset });
         }
       }
     }
@@ -227,18 +236,17 @@ describe('the count cache', () => {
     return ((await res.json()) as { TotalCount: number }).TotalCount;
   }
   /** The same count straight from the rows. */
-  function truth(user: 'admin' | 'dev' | 'guest', q: string): number {
+  async function truth(user: 'admin' | 'dev' | 'guest', q: string): Promise<number> {
     const vis =
       user === 'admin'
-        ? '1'
+        ? 'true'
         : user === 'guest'
           ? `accessibility = 'PUBLIC'`
           : `(accessibility = 'PUBLIC' OR user_id = '${TEST_USERS.dev.UserId}')`;
     return (
-      t.db.prepare(`SELECT count(*) AS n FROM code_sources WHERE workspace_id = ? AND instr(name_fold, ?) > 0 AND ${vis}`).get(WS, q) as {
-        n: number;
-      }
-    ).n;
+      (await t.sql<{ n: number }>(`SELECT count(*) AS n FROM code_sources WHERE workspace_id = ? AND ${contains()} AND ${vis}`, WS, q))[0]
+        ?.n ?? -1
+    );
   }
   async function create(user: 'dev' | 'admin', DisplayName: string, Accessibility = 'PRIVATE'): Promise<string> {
     const res = await t.as(user).post(C, createBody({ DisplayName, Accessibility }));
@@ -248,11 +256,11 @@ describe('the count cache', () => {
   /** Reads the count (filling the cache), runs `write`, and checks the next count is the new truth and differs. */
   async function afterWrite(user: 'admin' | 'dev' | 'guest', q: string, write: () => Promise<Response>) {
     const before = await total(user, q);
-    expect(before).toBe(truth(user, q));
+    expect(before).toBe(await truth(user, q));
     expect(await total(user, q)).toBe(before); // served from the cache
     const res = await write();
     expect(res.status, await res.clone().text()).toBe(200);
-    const now = truth(user, q);
+    const now = await truth(user, q);
     expect(now, 'the write changes what the search finds').not.toBe(before);
     expect(await total(user, q)).toBe(now);
   }
@@ -301,15 +309,16 @@ describe('the count cache', () => {
 
   it('is not invalidated by an update that changes nothing a search sees (and stays exact)', async () => {
     const before = await total('admin', 'cached');
-    const versionOf = () =>
-      (t.db.prepare('SELECT version FROM code_source_write_versions WHERE workspace_id = ?').get(WS) as { version: number }).version;
-    const v = versionOf();
-    const [id] = (
-      t.db.prepare(`SELECT code_source_id AS id FROM code_sources WHERE name_fold = 'cached-adm-0'`).all() as { id: string }[]
-    ).map((r) => r.id);
+    // The cached counts are keyed by a per-workspace write version (both engines keep one).
+    const versionOf = async () =>
+      (await t.sql<{ version: number }>('SELECT version FROM code_source_write_versions WHERE workspace_id = ?', WS))[0]?.version;
+    const v = await versionOf();
+    const [id] = (await t.sql<{ id: string }>(`SELECT code_source_id AS id FROM code_sources WHERE name_fold = 'cached-adm-0'`)).map(
+      (r) => r.id,
+    );
     const res = await t.as('admin').put(`${C}/${id}`, { Description: 'only the description' });
     expect(res.status).toBe(200);
-    expect(versionOf()).toBe(v);
+    expect(await versionOf()).toBe(v);
     expect(await total('admin', 'cached')).toBe(before);
   });
 });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { seedSchema, type Seed, type SeedInput } from '@/shared/seed.schema';
-import { hashPassword } from './crypto';
-import type { CodeSourcesService } from './code-sources.service';
-import type { IdentityRepository } from './identity.repository';
+import { hashPassword, type Keyring } from './crypto';
+import { createCodeSourcesService } from './code-sources.service';
+import type { Storage } from './storage';
 
 export class SeedError extends Error {}
 
@@ -30,35 +30,32 @@ export function parseSeed(raw: unknown, source = 'seed'): Seed {
  * Applies a seed to an empty database, in one transaction: all of it or none. Passwords are hashed first (slow),
  * then every row is written through the same repositories and service rules the API uses.
  */
-export async function applySeed(
-  seed: Seed,
-  source: string,
-  deps: { identity: IdentityRepository; service: CodeSourcesService },
-): Promise<boolean> {
+export async function applySeed(seed: Seed, source: string, deps: { storage: Storage; keyring: Keyring }): Promise<boolean> {
   const hashes = new Map<string, string>();
   for (const user of seed.users) if (user.Password !== undefined) hashes.set(user.UserId, await hashPassword(user.Password));
-  const { identity, service } = deps;
-  return identity.transaction(() => {
-    // Checked again under the write lock: two processes starting together on one empty file seed it once.
-    if (!identity.isEmpty()) return false;
-    identity.setMeta('seed', source);
-    for (const w of seed.workspaces) identity.insertWorkspace(w.WorkspaceId, w.WorkspaceName);
+  return deps.storage.transaction(async (tx) => {
+    const { identity } = tx;
+    // Checked again inside the write transaction: two processes starting together on one empty database seed it once.
+    if (!(await identity.isEmpty())) return false;
+    const service = createCodeSourcesService({ ...tx, keyring: deps.keyring });
+    await identity.setMeta('seed', source);
+    for (const w of seed.workspaces) await identity.insertWorkspace(w.WorkspaceId, w.WorkspaceName);
     for (const u of seed.users) {
-      identity.insertUser(u.UserId, u.UserName, hashes.get(u.UserId) ?? null);
+      await identity.insertUser(u.UserId, u.UserName, hashes.get(u.UserId) ?? null);
       if (u.AccessKeyId !== undefined && u.AccessKeySecret !== undefined)
-        identity.insertAccessKey(u.AccessKeyId, u.UserId, u.AccessKeySecret);
+        await identity.insertAccessKey(u.AccessKeyId, u.UserId, u.AccessKeySecret);
     }
-    for (const m of seed.members) identity.insertMember(m.WorkspaceId, m.UserId, m.Roles);
-    seed.codeSources.forEach((cs, i) => {
-      const user = identity.findUserById(cs.UserId);
+    for (const m of seed.members) await identity.insertMember(m.WorkspaceId, m.UserId, m.Roles);
+    for (const [i, cs] of seed.codeSources.entries()) {
+      const user = await identity.findUserById(cs.UserId);
       if (!user) throw new SeedError(`Invalid seed: codeSources.${i}.UserId ${cs.UserId} is not a user`);
       const { UserId: _userId, ...fields } = cs;
       try {
-        service.create(fields, fields, { userId: user.userId, userName: user.userName, via: 'Seed', requestId: `seed:${source}` });
+        await service.create(fields, fields, { userId: user.userId, userName: user.userName, via: 'Seed', requestId: `seed:${source}` });
       } catch (error) {
         throw new SeedError(`Invalid seed: codeSources.${i} (${cs.DisplayName}): ${(error as Error).message}`);
       }
-    });
+    }
     return true;
   });
 }

@@ -71,7 +71,7 @@ describe('browser sessions', () => {
     expect((await post({ 'x-csrf-token': 'f'.repeat(64) })).status).toBe(403);
     expect((await post({ 'x-csrf-token': CsrfToken, origin: 'http://localhost:9999' })).status).toBe(403);
     expect((await post({ 'x-csrf-token': CsrfToken, 'sec-fetch-site': 'cross-site' })).status).toBe(403);
-    expect((t.db.prepare('SELECT count(*) AS n FROM code_sources').get() as { n: number }).n).toBe(0);
+    expect((await t.sql<{ n: number }>('SELECT count(*) AS n FROM code_sources'))[0]?.n).toBe(0);
     const ok = await post({ 'x-csrf-token': CsrfToken, origin: 'http://localhost', 'sec-fetch-site': 'same-origin' });
     expect(ok.status).toBe(200);
   });
@@ -90,7 +90,7 @@ describe('browser sessions', () => {
     expect(out.headers.get('set-cookie')).toMatch(/cc_session=;.*Max-Age=0/);
     const after = await t.anonymous.get('/api/v1/me', { cookie });
     expect(after.status).toBe(401);
-    expect((t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(0);
+    expect((await t.sql<{ n: number }>('SELECT count(*) AS n FROM sessions'))[0]?.n).toBe(0);
   });
 
   it('a session idle longer than SESSION_IDLE_MINUTES expires', async () => {
@@ -109,14 +109,14 @@ describe('browser sessions', () => {
     await signIn('dev1', TEST_USERS.dev.Password);
     t.clock.now += 61 * 60_000;
     await signIn('dev2', TEST_USERS.dev2.Password);
-    const rows = t.db.prepare('SELECT user_id FROM sessions').all() as { user_id: string }[];
+    const rows = await t.sql<{ user_id: string }>('SELECT user_id FROM sessions');
     expect(rows.map((r) => r.user_id)).toEqual([TEST_USERS.dev2.UserId]);
   });
 
   it('stores only a MAC of the session id, never the id itself', async () => {
     const signedIn = await signIn('dev1', TEST_USERS.dev.Password);
     const id = cookieFrom(signedIn).split('=')[1] ?? '';
-    const rows = t.db.prepare('SELECT session_mac FROM sessions').all() as { session_mac: string }[];
+    const rows = await t.sql<{ session_mac: string }>('SELECT session_mac FROM sessions');
     expect(rows).toHaveLength(1);
     expect(rows[0]?.session_mac).not.toContain(id);
   });

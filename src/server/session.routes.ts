@@ -3,7 +3,7 @@ import { routes } from '@/shared/api-routes';
 import { isAdmin, canCreate } from '@/shared/roles';
 import type { SessionInfo } from '@/shared/session.schema';
 import { createRouter, requireCaller, tableRoute } from './http';
-import type { IdentityRepository } from './identity.repository';
+import type { IdentityRepository } from './storage';
 import { checkCsrf, SESSION_COOKIE, type Sessions, type SignInThrottle } from './auth';
 import { signInBrowser } from './sign-in';
 
@@ -33,9 +33,9 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
     return c.json(await signInBrowser(c, c.req.valid('json'), { identity, sessions, throttle }), 200);
   });
 
-  app.openapi(tableRoute(routes.DeleteSession), (c) => {
+  app.openapi(tableRoute(routes.DeleteSession), async (c) => {
     const mac = c.get('sessionMac');
-    if (mac) identity.endSession(mac);
+    if (mac) await identity.endSession(mac);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict' });
     const info: SessionInfo = { SignedIn: false, RequestId: c.get('requestId') };
     return c.json(info, 200);
@@ -46,9 +46,9 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
     return c.json({ UserId: caller.userId, UserName: caller.userName, RequestId: c.get('requestId') }, 200);
   });
 
-  app.openapi(tableRoute(routes.ListWorkspaces), (c) => {
+  app.openapi(tableRoute(routes.ListWorkspaces), async (c) => {
     const caller = requireCaller(c);
-    const workspaces = identity.memberships(caller.userId).map((m) => ({
+    const workspaces = (await identity.memberships(caller.userId)).map((m) => ({
       WorkspaceId: m.workspaceId,
       WorkspaceName: m.workspaceName,
       Roles: m.roles,

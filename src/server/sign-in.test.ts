@@ -7,18 +7,13 @@ import { createApp } from './app';
 import { MAX_SIGN_IN_DELAY_MS, signInDelayMs } from './auth';
 import { parseTrustProxy } from './client-address';
 import { createKeyring } from './crypto';
-import { openDatabase } from './db';
 import { createLogger } from './logger';
 
 let t: TestApp;
-const extraDbs: ReturnType<typeof openDatabase>[] = [];
 beforeEach(async () => {
   t = await createTestApp();
 });
-afterEach(() => {
-  for (const db of extraDbs.splice(0)) db.close();
-  t.close();
-});
+afterEach(() => t.close());
 
 const SESSION = '/api/v1/session';
 const ATTACKER = '198.51.100.66';
@@ -50,13 +45,12 @@ const me = async (cookie: string) => {
 };
 
 /** Another app on the same database file, as another server process would be, optionally behind proxies. */
-function otherApp(trustProxy?: string): App {
-  const db = openDatabase(t.file);
-  extraDbs.push(db);
+async function otherApp(trustProxy?: string): Promise<App> {
+  const storage = await t.openAnother();
   const trust = trustProxy === undefined ? undefined : (parseTrustProxy(trustProxy) ?? undefined);
   if (trustProxy !== undefined) expect(trust).toBeDefined();
   const { app } = createApp({
-    db,
+    storage,
     keyring: createKeyring(TEST_KEY),
     logger: createLogger('silent'),
     clock: () => t.clock.now,
@@ -77,7 +71,7 @@ describe('a new sign-in replaces the live session', () => {
     expect(newCookie).not.toBe(oldCookie);
     expect(await me(oldCookie)).toBe(401);
     expect(await me(newCookie)).toBe('dev2');
-    expect((t.db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(1);
+    expect((await t.sql<{ n: number }>('SELECT count(*) AS n FROM sessions'))[0]?.n).toBe(1);
 
     const third = await signIn({
       password: dev.Password,
@@ -161,12 +155,11 @@ describe('sign-in throttling', () => {
 
   it('counters live in the database: another process sees them; keys are MACs; old rows are purged', async () => {
     for (let i = 0; i < 5; i++) expect((await signIn({ from: ATTACKER, password: `guess-${i}` })).status).toBe(401);
-    const second = otherApp();
+    const second = await otherApp();
     expect((await signIn({ app: second, from: ATTACKER, password: dev.Password })).status).toBe(429);
-    const rows = t.db.prepare('SELECT throttle_key, failures FROM sign_in_failures ORDER BY failures').all() as {
-      throttle_key: string;
-      failures: number;
-    }[];
+    const rows = await t.sql<{ throttle_key: string; failures: number }>(
+      'SELECT throttle_key, failures FROM sign_in_failures ORDER BY failures',
+    );
     expect(rows.map((r) => r.failures)).toEqual([5, 5]);
     for (const r of rows) {
       expect(r.throttle_key).toMatch(/^[0-9a-f]{64}$/);
@@ -174,13 +167,13 @@ describe('sign-in throttling', () => {
     }
     t.clock.now += 24 * 3600_000 + 1;
     expect((await signIn({ from: USER_ADDRESS, password: 'guess' })).status).toBe(401);
-    expect((t.db.prepare('SELECT failures FROM sign_in_failures').all() as { failures: number }[]).map((r) => r.failures)).toEqual([1, 1]);
+    expect((await t.sql<{ failures: number }>('SELECT failures FROM sign_in_failures')).map((r) => r.failures)).toEqual([1, 1]);
   });
 });
 
 describe('behind proxies (TRUST_PROXY)', () => {
   it('a hop count takes the client from X-Forwarded-For; what the client prepends is ignored', async () => {
-    const app = otherApp('1');
+    const app = await otherApp('1');
     const proxy = '10.0.0.1';
     for (let i = 0; i < 5; i++) {
       const res = await signIn({ app, from: proxy, password: `guess-${i}`, headers: { 'x-forwarded-for': `192.0.2.${i}, ${ATTACKER}` } });
@@ -194,7 +187,7 @@ describe('behind proxies (TRUST_PROXY)', () => {
   });
 
   it('a CIDR list skips trusted proxies from the right; a peer outside it is the client, whatever it forwards', async () => {
-    const app = otherApp('10.0.0.0/8');
+    const app = await otherApp('10.0.0.0/8');
     for (let i = 0; i < 5; i++) {
       const res = await signIn({
         app,
@@ -213,7 +206,7 @@ describe('behind proxies (TRUST_PROXY)', () => {
 
   it('X-Forwarded-Proto https makes the cookie Secure and X-Forwarded-Host is the origin, only from a trusted proxy', async () => {
     const forwarded = { 'x-forwarded-proto': 'https', 'x-forwarded-host': 'console.example.com', origin: 'https://console.example.com' };
-    const app = otherApp('10.0.0.0/8');
+    const app = await otherApp('10.0.0.0/8');
     const res = await signIn({ app, from: '10.0.0.1', password: dev.Password, headers: forwarded });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/; Secure/);

@@ -4,7 +4,7 @@ import { SESSION_COOKIE, type Sessions, type SignInThrottle } from './auth';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from './crypto';
 import { AppError } from './errors';
 import type { AppContext } from './http';
-import type { IdentityRepository } from './identity.repository';
+import type { IdentityRepository } from './storage';
 
 /**
  * `POST /session` after the body is parsed: throttles by (user name, client) and client, checks the password and
@@ -20,16 +20,16 @@ export async function signInBrowser(
   const { identity, sessions, throttle } = deps;
   const { UserName, Password } = credentials;
   const client = c.get('client');
-  const attempt = throttle.attempt(UserName, client?.address ?? 'local');
-  const user = identity.findUserByName(UserName);
+  const attempt = await throttle.attempt(UserName, client?.address ?? 'local');
+  const user = await identity.findUserByName(UserName);
   // Verify against a dummy hash when the user is unknown: the answer takes as long either way.
   const ok = await verifyPassword(Password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !user.passwordHash || !ok)
     throw new AppError('Unauthenticated.InvalidCredentials', 'The user name or password is incorrect');
-  attempt.succeeded();
+  await attempt.succeeded();
   const previous = c.get('sessionMac');
-  if (previous) identity.endSession(previous);
-  const { sessionId, csrfToken } = sessions.start(user.userId);
+  if (previous) await identity.endSession(previous);
+  const { sessionId, csrfToken } = await sessions.start(user.userId);
   setCookie(c, SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: client?.secure ?? false });
   return { SignedIn: true, UserId: user.userId, UserName: user.userName, CsrfToken: csrfToken, RequestId: c.get('requestId') };
 }

@@ -321,11 +321,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
   it('expired nonces are purged from the nonce file (at most once a second), and a replay inside the window is not', async () => {
     const first = signAs('dev', listReq());
     expect((await send(first)).status).toBe(200);
-    expect(t.parts.identity.nonceCount()).toBe(1);
+    expect(await t.parts.identity.nonceCount()).toBe(1);
     t.clock.now += 31 * MINUTE;
     expect((await send(signAs('dev', listReq()))).status).toBe(200);
     // The first nonce left the window and was purged; the new one is kept.
-    expect(t.parts.identity.nonceCount()).toBe(1);
+    expect(await t.parts.identity.nonceCount()).toBe(1);
   });
 
   it('a badly signed request does not use up the nonce of the genuine one', async () => {
@@ -343,10 +343,11 @@ describe('ACS3-HMAC-SHA256 verification', () => {
     expect((await send(signAs('dev', listReq()))).status).toBe(200);
     const { AccessKeyId, AccessKeySecret } = TEST_USERS.dev;
     const newSecret = `${AccessKeySecret}-rotated`;
-    const userId = (t.db.prepare('SELECT user_id FROM access_keys WHERE access_key_id = ?').pluck().get(AccessKeyId) as string) ?? '';
-    t.db.prepare('DELETE FROM access_keys WHERE access_key_id = ?').run(AccessKeyId);
+    const userId =
+      (await t.sql<{ user_id: string }>('SELECT user_id FROM access_keys WHERE access_key_id = ?', AccessKeyId))[0]?.user_id ?? '';
+    await t.sql('DELETE FROM access_keys WHERE access_key_id = ?', AccessKeyId);
     await expectError(await send(signAs('dev', listReq())), 404, 'InvalidAccessKeyId.NotFound');
-    t.parts.identity.insertAccessKey(AccessKeyId, userId, newSecret);
+    await t.parts.identity.insertAccessKey(AccessKeyId, userId, newSecret);
     await expectError(await send(signAs('dev', listReq())), 400, 'SignatureDoesNotMatch');
     expect((await send(signAs('dev', { ...listReq(), accessKeySecret: newSecret }))).status).toBe(200);
   });

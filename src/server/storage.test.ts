@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createKeyring, hashPassword, loadOrCreateMasterKey, verifyPassword } from './crypto';
 import { nonceFileOf, openDatabase } from './db';
-import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
+import { createBody, createTestApp, TEST_ENGINE, type TestApp } from '@/testing/test-app';
 import { TEST_USERS, WS } from '@/testing/test-seed';
 
 let t: TestApp;
@@ -34,14 +34,15 @@ describe('secrets at rest', () => {
     await t.as('dev').put(`/api/v1/codesources/${CodeSourceId}`, { CodeRepoAccessToken: tokens[1] });
     await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: tokens[2] }));
     const secrets = [...tokens, ...Object.values(TEST_USERS).flatMap((u) => [u.Password, u.AccessKeySecret])];
-    const files = filesOf(t.file);
+    // SQLite: the bytes of the files. PostgreSQL: every row of every table of the test's database, as text.
+    const files = t.engine === 'sqlite' ? filesOf(t.file) : [Buffer.from(await everyRowAsText())];
     expect(files.length).toBeGreaterThan(0);
     for (const secret of secrets) {
       for (const form of encodings(secret)) {
         for (const file of files) expect(file.includes(Buffer.from(form, 'utf8')), `${secret} as ${form}`).toBe(false);
       }
     }
-    expect(t.parts.codeSources.readAccessToken(CodeSourceId)).toBe(tokens[1]);
+    expect(await t.parts.codeSources.readAccessToken(CodeSourceId)).toBe(tokens[1]);
   });
 
   it('no secret appears in any response body or header or any log line, in any encoding', async () => {
@@ -82,12 +83,12 @@ describe('secrets at rest', () => {
     const b = (await (await t.as('dev').post('/api/v1/codesources', createBody({ CodeRepoAccessToken: 'token-b' }))).json()) as {
       CodeSourceId: string;
     };
-    t.db
-      .prepare(
-        'UPDATE code_sources SET access_token_sealed = (SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?) WHERE code_source_id = ?',
-      )
-      .run(a.CodeSourceId, b.CodeSourceId);
-    expect(() => t.parts.codeSources.readAccessToken(b.CodeSourceId)).toThrow();
+    await t.sql(
+      'UPDATE code_sources SET access_token_sealed = (SELECT access_token_sealed FROM code_sources WHERE code_source_id = ?) WHERE code_source_id = ?',
+      a.CodeSourceId,
+      b.CodeSourceId,
+    );
+    await expect(t.parts.codeSources.readAccessToken(b.CodeSourceId)).rejects.toThrow();
   });
 
   it('seals with a random IV: the same token twice gives different ciphertexts', () => {
@@ -126,12 +127,26 @@ describe('secrets at rest', () => {
   });
 });
 
-describe('schema and query plans', () => {
+/** PostgreSQL: the text of every row of every table in the test's database (what a dump would hold). */
+async function everyRowAsText(): Promise<string> {
+  const tables = await t.sql<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`);
+  let text = '';
+  for (const { name } of tables) {
+    for (const row of await t.sql<{ r: string }>(`SELECT t::text AS r FROM "${name}" t`)) text += `${row.r}\n`;
+  }
+  return text;
+}
+
+describe.runIf(TEST_ENGINE === 'sqlite')('SQLite schema and query plans', () => {
+  const sqlite = () => {
+    if (!t.db) throw new Error('an SQLite test app');
+    return t.db;
+  };
   it('the nonce file is created next to the main one, and the main file no longer holds nonces', () => {
     expect(fs.existsSync(nonceFileOf(t.file))).toBe(true);
     expect(nonceFileOf(t.file)).toBe(path.join(path.dirname(t.file), 'code-config-nonces.sqlite'));
-    expect(t.db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'signature_nonces'").get()).toEqual({ n: 0 });
-    expect(t.db.nonces.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sqlite().prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'signature_nonces'").get()).toEqual({ n: 0 });
+    expect(sqlite().nonces.pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
   it('a main file that cannot be opened closes the nonce connection it opened first', () => {
@@ -151,18 +166,16 @@ describe('schema and query plans', () => {
   });
 
   it('migrations are idempotent and recorded in user_version', () => {
-    t.db.close();
     const again = openDatabase(t.file);
-    expect(again.pragma('user_version', { simple: true })).toBe(6);
+    expect(again.pragma('user_version', { simple: true })).toBe(7);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.pragma('foreign_keys', { simple: true })).toBe(1);
     again.close();
-    t.db = openDatabase(t.file);
   });
 
   it('the UNIQUE index, not a check, keeps names unique per workspace ignoring case', () => {
-    const insert = t.db.prepare(
+    const insert = sqlite().prepare(
       `INSERT INTO code_sources (code_source_id, workspace_id, user_id, display_name, name_fold, code_repo, mount_path, accessibility, clone_type, gmt_create_time, gmt_modify_time)
        VALUES (?, '${WS}', '300002', ?, ?, 'https://x/y', '/root/code/', 'PRIVATE', 0, 't', 't')`,
     );
@@ -174,27 +187,33 @@ describe('schema and query plans', () => {
     'List by %s, both orders, as admin, developer and guest: an index and no temporary B-tree',
     async (sortBy) => {
       const plans: string[] = [];
-      const original = t.db.prepare.bind(t.db);
-      t.db.prepare = ((sql: string) => {
+      const original = sqlite().prepare.bind(sqlite());
+      sqlite().prepare = ((sql: string) => {
         if (/ORDER BY/.test(sql)) {
           const stmt = original(sql);
           plans.push(sql);
           return stmt;
         }
         return original(sql);
-      }) as typeof t.db.prepare;
+      }) as typeof Database.prototype.prepare;
       for (const user of ['admin', 'dev', 'guest'] as const) {
         for (const order of ['ASC', 'DESC']) {
           const res = await t.as(user).get(`/api/v1/codesources?WorkspaceId=${WS}&SortBy=${sortBy}&Order=${order}`);
           expect(res.status).toBe(200);
         }
       }
-      t.db.prepare = original;
+      sqlite().prepare = original;
       // One statement per role's visibility filter and per order: admin, developer and guest, ASC and DESC.
       expect(plans).toHaveLength(6);
       for (const sql of plans) {
         const params = sql.includes('cs.user_id = ?') ? [WS, '300002', 20, 0] : [WS, 20, 0];
-        const plan = (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+        const plan = (
+          sqlite()
+            .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+            .all(...params) as { detail: string }[]
+        )
+          .map((r) => r.detail)
+          .join('\n');
         expect(plan).not.toMatch(/TEMP B-TREE/);
         expect(plan).not.toMatch(/^SCAN cs$/m);
         expect(plan).toMatch(/USING (COVERING )?INDEX/);
@@ -204,12 +223,12 @@ describe('schema and query plans', () => {
 });
 
 describe('search plans agree', () => {
-  it('many hits (sort-index walk), few hits (trigram index) and 1-2 characters (name scan) give exact results', () => {
+  it('many hits (sort-index walk), few hits (trigram index) and 1-2 characters (name scan) give exact results', async () => {
     const repo = t.parts.codeSources;
-    t.db.transaction(() => {
+    await t.storage.transaction(async (tx) => {
       for (let i = 0; i < 2600; i++) {
         const name = i % 5 === 0 ? `other-${i}` : `many-${i}`;
-        repo.create(
+        await tx.codeSources.create(
           {
             workspaceId: WS,
             userId: TEST_USERS.dev.UserId,
@@ -236,10 +255,8 @@ describe('search plans agree', () => {
           },
         );
       }
-    })();
-    const all = (t.db.prepare(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`).all(WS) as { n: string }[]).map(
-      (r) => r.n,
-    );
+    });
+    const all = (await t.sql<{ n: string }>(`SELECT display_name AS n FROM code_sources WHERE workspace_id = ?`, WS)).map((r) => r.n);
     const base = { workspaceId: WS, sortBy: 'DisplayName' as const, order: 'ASC' as const, limit: 20, offset: 40 };
     for (const search of ['many', 'other', 'ny-24', 'y', '-1', 'zz', 'zzq', 'many-2599', 'r-1', '"x"']) {
       for (const visibility of [
@@ -251,7 +268,7 @@ describe('search plans agree', () => {
           .filter((n) => n.includes(search))
           .filter((n) => visibility.kind === 'all' || Number(n.split('-')[1]) % 2 === 1)
           .sort();
-        const got = repo.list({ ...base, search, visibility });
+        const got = await repo.list({ ...base, search, visibility });
         expect(got.total, `${search} ${visibility.kind}`).toBe(expected.length);
         expect(got.items.map((i) => i.displayName)).toEqual(expected.slice(40, 60));
       }

@@ -40,3 +40,26 @@ export interface Storage extends Repositories {
   /** Closes every connection; in-flight calls finish first on PostgreSQL. */
   close(): Promise<void>;
 }
+
+/** Node's and PostgreSQL's ways of saying the database is not there (refused, reset, shutting down, cannot connect). */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+/** True when `error` says the database cannot be reached (answered 503), as opposed to a fault of ours (500). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+  return typeof e.message === 'string' && /^(Connection terminated|timeout exceeded when trying to connect)/.test(e.message);
+}

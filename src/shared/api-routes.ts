@@ -86,6 +86,7 @@ const errorDescriptions = {
   415: 'The body is not application/json',
   429: 'Too many failed sign-ins, or too many Git checks at once or in a minute; see Retry-After',
   500: 'An unexpected fault; the RequestId identifies it in the server log',
+  503: 'The database cannot be reached (the health check, or any call while it is down)',
 } as const;
 /** The error responses of a route: the statuses given, and the 500 any route may answer. */
 function errors<S extends keyof typeof errorDescriptions>(...statuses: S[]) {
@@ -353,9 +354,12 @@ export const routes = {
     ...endpoints.CheckHealth,
     operationId: 'CheckHealth',
     tags: ['Extensions'],
-    summary: 'Liveness: the process answers and the database is readable',
+    summary: 'Readiness: the process answers and its database (SQLite or PostgreSQL) answers a query',
     security: [],
-    responses: { 200: json(z.object({ Status: z.literal('ok'), RequestId: z.string() }), 'Healthy'), ...errors() },
+    responses: {
+      200: json(z.object({ Status: z.literal('ok'), Database: z.enum(['sqlite', 'postgres']), RequestId: z.string() }), 'Healthy'),
+      ...errors(503),
+    },
   }),
 } as const;
 export type Routes = typeof routes;

@@ -40,6 +40,7 @@ export const errorCodes = {
   },
   InternalError: { status: 500, meaning: 'An unexpected fault; the RequestId identifies it in the server log.' },
   ServiceUnavailable: { status: 503, meaning: 'The server is shutting down.' },
+  'ServiceUnavailable.Database': { status: 503, meaning: 'The database cannot be reached; the request changed nothing it did not finish.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -69,7 +69,7 @@ export async function serveInProcess(
 ): Promise<InProcessApi> {
   const t = await createTestApp({ ...(seed ? { seed } : {}), ...(git ? { git } : {}) });
   onTestFinished(() => t.close());
-  const started = t.parts.sessions.start(TEST_USERS[user].UserId);
+  const started = await t.parts.sessions.start(TEST_USERS[user].UserId);
   // The browser's cookie jar, one cookie deep: a sign-in or sign-out answer replaces it, as in a browser.
   let cookie = `${SESSION_COOKIE}=${started.sessionId}`;
   const requests: RecordedRequest[] = [];

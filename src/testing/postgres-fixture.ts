@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { inject } from 'vitest';
 
 /**
  * A real, throw-away PostgreSQL server for tests: `initdb` into a fresh temporary directory, `pg_ctl start` on a free
@@ -114,26 +113,33 @@ let databaseCount = 0;
  * A new, empty database on the cluster (`info`, by default the run's cluster from the global setup), named after
  * `name` plus this process's id and a counter, so files in parallel workers never collide. Returns its URL.
  */
-export async function createDatabase(name: string, info: PostgresClusterInfo = inject('postgres')): Promise<string> {
+export async function createDatabase(
+  name: string,
+  /** The cluster; by default the run's (vitest's `inject`, imported only then: Playwright's setup passes its own). */
+  info?: PostgresClusterInfo,
+  /** A database to copy (nobody may be connected to it); template0 (empty) by default. */
+  template = 'template0',
+): Promise<string> {
   const base = name
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')
     .slice(0, 32);
   databaseCount += 1;
   const database = `${base || 'test'}_${process.pid}_${databaseCount}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: urlFor(info, 'postgres') });
+  const cluster = info ?? (await import('vitest')).inject('postgres');
+  const admin = new pg.Client({ connectionString: urlFor(cluster, 'postgres') });
   await admin.connect();
   try {
     // template0: nothing connects to it, so concurrent CREATE DATABASE from several workers never waits on it.
-    await admin.query(`CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8'`);
+    await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${template.replace(/"/g, '""')}" ENCODING 'UTF8'`);
   } finally {
     await admin.end();
   }
-  return urlFor(info, database);
+  return urlFor(cluster, database);
 }
 
 /** Starts a fresh cluster. Throws with the way out when the server binaries are missing. */
-export async function startPostgresCluster(): Promise<PostgresCluster> {
+export async function startPostgresCluster(options: { durable?: boolean } = {}): Promise<PostgresCluster> {
   const binDir = findPostgresBinDir();
   if (!binDir) {
     throw new Error(
@@ -172,8 +178,7 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       await fsp.chown(baseDir, uid, gid);
       await fsp.chown(dataDir, uid, gid);
     }
-    // -N: no fsync of the new files (the cluster is thrown away); the running server keeps fsync on, so a crash test
-    // against it means what it says. C.UTF-8: code-point order and Unicode case folding in lower()/ILIKE.
+    // -N: no fsync of the new files (the cluster is thrown away). C.UTF-8: code-point order and Unicode case folding in lower()/ILIKE.
     await runServerTool(binDir, 'initdb', ['-D', dataDir, '-A', 'trust', '-U', superuser, '-E', 'UTF8', '--locale=C.UTF-8', '-N'], baseDir);
     const settings = [
       '',
@@ -181,6 +186,9 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
       `listen_addresses = '${host}'`,
       `unix_socket_directories = '${dataDir}'`,
       'max_connections = 200',
+      // Tests kill server processes, never this cluster: a commit is visible to every connection at once either way.
+      // The benchmark asks for `durable` (fsync on), to compare with SQLite's synchronous=FULL on equal terms.
+      ...(options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
       '',
     ].join('\n');
     await fsp.appendFile(path.join(dataDir, 'postgresql.conf'), settings);

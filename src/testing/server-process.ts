@@ -4,13 +4,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SeedInput } from '@/shared/seed.schema';
+import { serverDatabaseEnv } from './test-engine';
 import { testSeed } from './test-seed';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** Settings the parent's environment must not leak into the child: the test decides them. */
-const SERVER_ENV = ['PORT', 'HOST', 'DATA_DIR', 'SEED_FILE', 'LOG_LEVEL', 'SECRET_KEY', 'SESSION_IDLE_MINUTES', 'TRUST_PROXY', 'WORKERS'];
+const SERVER_ENV = [
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'SEED_FILE',
+  'LOG_LEVEL',
+  'SECRET_KEY',
+  'SESSION_IDLE_MINUTES',
+  'TRUST_PROXY',
+  'WORKERS',
+];
 
 /** Children still running, killed if the test process exits without stopping them. */
 const running = new Set<ChildProcess>();
@@ -54,7 +66,8 @@ export interface StartOptions {
 
 /**
  * Starts the real server (`node --import tsx src/server/main.ts`) on a free port with its own temp DATA_DIR and a
- * SEED_FILE, and resolves once it logs "listening". Seeding hashes passwords with scrypt: about 2 s.
+ * SEED_FILE, and resolves once it logs "listening". On the PostgreSQL test engine it gets a fresh database of the
+ * run's cluster (`DATABASE_URL`, kept by `restart` and `sibling`). Seeding hashes passwords with scrypt: about 2 s.
  */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cc-server-'));
@@ -62,7 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const seedFile = path.join(root, 'seed.json');
   fs.writeFileSync(seedFile, JSON.stringify(options.seed ?? testSeed));
   try {
-    return await launch({ root, dataDir, seedFile, env: options.env ?? {} });
+    return await launch({ root, dataDir, seedFile, env: { ...(await serverDatabaseEnv()), ...options.env } });
   } catch (error) {
     fs.rmSync(root, { recursive: true, force: true });
     throw error;

@@ -181,7 +181,7 @@ describe('the create form: what it sends, and what the server then has', { timeo
       CloneType: 1,
       UserName: 'ada',
     });
-    expect(api.t.parts.codeSources.readAccessToken(id)).toBe('ghp_secret');
+    expect(await api.t.parts.codeSources.readAccessToken(id)).toBe('ghp_secret');
   });
 
   it('sends the defaults and leaves empty optional fields out', async () => {
@@ -384,7 +384,7 @@ describe('the edit form', { timeout: 90_000 }, () => {
       MountPath: '/root/code/bert/',
       HasCodeRepoAccessToken: true,
     });
-    expect(api.t.parts.codeSources.readAccessToken(id)).toBe('ghp_original');
+    expect(await api.t.parts.codeSources.readAccessToken(id)).toBe('ghp_original');
   });
 
   it('replaces the token when a new one is typed', async () => {
@@ -393,7 +393,7 @@ describe('the edit form', { timeout: 90_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(put(api)?.body).toEqual({ CodeRepoAccessToken: 'new-token' });
-    expect(api.t.parts.codeSources.readAccessToken(id)).toBe('new-token');
+    expect(await api.t.parts.codeSources.readAccessToken(id)).toBe('new-token');
     expect((await serverItem(api, id)).item).toMatchObject({ HasCodeRepoAccessToken: true, CodeRepoAccessToken: '' });
   });
 
@@ -404,7 +404,7 @@ describe('the edit form', { timeout: 90_000 }, () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(put(api)?.body).toEqual({ CodeRepoAccessToken: '' });
-    expect(api.t.parts.codeSources.readAccessToken(id)).toBeUndefined();
+    expect(await api.t.parts.codeSources.readAccessToken(id)).toBeUndefined();
     expect((await serverItem(api, id)).item.HasCodeRepoAccessToken).toBe(false);
   });
 
@@ -469,7 +469,7 @@ describe('duplicate', { timeout: 90_000 }, () => {
       HasCodeRepoAccessToken: false,
       UserName: 'ada',
     });
-    expect(api.t.parts.codeSources.readAccessToken(copyId)).toBeUndefined();
+    expect(await api.t.parts.codeSources.readAccessToken(copyId)).toBeUndefined();
   });
 });
 
@@ -524,7 +524,7 @@ describe('the pure form, field by field from its descriptors', { timeout: 90_000
     expect(writes(api)[0]?.response).toMatchObject({ status: 400, body: { Field: 'CodeBranch', Rule: 'invalid_branch' } });
     expect(screen.getByLabelText('Code Branch')).toHaveFocus();
     expect(screen.queryByRole('alert')).toBeNull();
-    api.t.db.close();
+    await api.t.storage.close();
     await user.click(screen.getByRole('button', { name: 'Create' }));
     const alert = await screen.findByRole('alert');
     const failed = writes(api)[1]?.response;

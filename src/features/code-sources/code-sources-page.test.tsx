@@ -242,7 +242,7 @@ describe('the list against the real server: what the table asks, what it shows, 
   it("shows the error state with the server's RequestId, and retries", async () => {
     const broken = await serveInProcess('admin');
     // A real failure: the server's database is gone, so the list answers 500 InternalError.
-    broken.t.db.close();
+    await broken.t.storage.close();
     renderConsole(<CodeSourcesPage workspaceId={WS} workspace={adminWorkspace} userId={TEST_USERS.admin.UserId} />, {
       url: '/code-sources?workspace=2001',
     });

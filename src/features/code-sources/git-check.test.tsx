@@ -465,7 +465,7 @@ describe('a clone URL with credentials pasted into Git Address', { timeout: 60_0
     const saved = (await (await api.t.as('admin').get(apiPaths.codeSource(id))).json()) as CodeSource;
     expect(saved.CodeRepo).toBe(fixture.repos.private.url);
     expect(saved.CodeRepoUserName).toBe(fixture.user);
-    expect(api.t.parts.codeSources.readAccessToken(id)).toBe(fixture.token);
+    expect(await api.t.parts.codeSources.readAccessToken(id)).toBe(fixture.token);
   });
 });
 
