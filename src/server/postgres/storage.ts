@@ -378,7 +378,9 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
           );
           total = rows[0]?.n ?? 0;
         }
-        if (f.offset >= total || f.limit <= 0) return { total, items: [] };
+        // A searched page past the last hit is empty: no walk looking for rows that do not exist. (Unsearched, the page
+        // is read anyway, as SQLite does.)
+        if (search !== undefined && f.offset >= total) return { total, items: [] };
         const page = parameters();
         const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
         // Ties are broken by the id, so paging never repeats or skips a row.
