@@ -37,12 +37,13 @@ interface Executor extends Queryable {
    * caller's transaction goes on, as a nested better-sqlite3 transaction does.
    */
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `fn`'s reads on one snapshot (REPEATABLE READ READ ONLY), or inside the caller's transaction. */
+  /**
+   * Runs `fn`'s reads on one snapshot (REPEATABLE READ READ ONLY). Inside a caller's transaction (READ COMMITTED, its
+   * isolation cannot change midway) they run there, each statement on its own snapshot: no caller lists inside one.
+   */
   snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Where signature nonces are written: connections without a WAL flush at commit, or the caller's transaction. */
   nonces: Queryable;
-  /** True inside `Storage.transaction`: advisory xact locks then last until its end. */
-  inTransaction: boolean;
 }
 
 /** Per Storage: the clock's strictly increasing times, the nonce purge's pace and the opened secrets. */
@@ -164,7 +165,6 @@ function poolExecutor(pool: pg.Pool, noncePool: pg.Pool): Executor {
     atomic: (fn) => inTransaction('BEGIN', fn),
     snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
     nonces: noncePool,
-    inTransaction: false,
   };
 }
 
@@ -187,7 +187,6 @@ function transactionExecutor(client: pg.PoolClient): Executor {
     },
     snapshot: (fn) => fn(client),
     nonces: client,
-    inTransaction: true,
   };
 }
 
