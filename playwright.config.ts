@@ -23,4 +23,14 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
+  projects: [
+    { name: 'sqlite' },
+    // The same journeys of listing (sort, search, paging) and of an edit conflict (If-Match), against a server on
+    // PostgreSQL (e2e/global-setup.ts starts it on a throw-away cluster).
+    {
+      name: 'postgres',
+      testMatch: ['list.spec.ts', 'edit-conflict.spec.ts', 'create.spec.ts'],
+      use: { baseURL: process.env.E2E_PG_BASE_URL },
+    },
+  ],
 });

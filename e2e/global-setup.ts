@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { e2eSeed } from './e2e-seed';
+import { randomBytes } from 'node:crypto';
+import type { SeedInput } from '@/shared/seed.schema';
+import { startPostgresCluster } from '@/testing/postgres-fixture';
+import { e2eSeed, TYPING } from './e2e-seed';
 
 /** What the Git fixture's launcher prints (see src/testing/git-fixture-main.ts); journeys read it from E2E_GIT_FIXTURE. */
 export interface E2EGitFixture {
@@ -43,35 +46,16 @@ async function startGitFixture(root: string): Promise<{ fixture: E2EGitFixture; 
   return { fixture: JSON.parse(line) as E2EGitFixture, line, stop };
 }
 
-/**
- * Starts the Git fixture, then the real server (production build from dist/, real SQLite) on a free port with a
- * fresh temporary DATA_DIR and the e2e seed, trusting the fixture's certificate and allowed to reach loopback. The
- * journeys read the server's URL from E2E_BASE_URL and the fixture from E2E_GIT_FIXTURE.
- */
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  const root = path.resolve(import.meta.dirname, '..');
-  if (!fs.existsSync(path.join(root, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const git = await startGitFixture(root);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-config-e2e-'));
-  const seedFile = path.join(dataDir, 'seed.json');
-  fs.writeFileSync(seedFile, JSON.stringify(e2eSeed));
+/** Starts the real server (production build from dist/) with `env`; answers its URL and how to stop it. */
+async function startConsoleServer(root: string, env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: root,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: path.join(dataDir, 'data'),
-      SEED_FILE: seedFile,
-      LOG_LEVEL: 'warn',
-      GIT_CA_FILE: git.fixture.caFile,
-      GIT_ALLOWED_NETWORKS: '127.0.0.0/8',
-    },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const starting = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /console: (http:\/\/[^\s]+)/.exec(output);
@@ -84,16 +68,70 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
   });
-  const url = await starting.catch(async (error: unknown) => {
-    await git.stop();
-    throw error;
-  });
-  process.env.E2E_BASE_URL = url;
-  process.env.E2E_GIT_FIXTURE = git.line;
-  return async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    await git.stop();
+  return {
+    url,
+    stop: async () => {
+      if (server.exitCode !== null) return;
+      const exited = new Promise((resolve) => server.once('exit', resolve));
+      server.kill('SIGTERM');
+      await exited;
+    },
   };
+}
+
+/** The e2e seed without the 10,000-row typing workspace (only the SQLite run's typing journey reads it). */
+function withoutTypingWorkspace(seed: SeedInput): SeedInput {
+  return {
+    ...seed,
+    workspaces: (seed.workspaces ?? []).filter((w) => w.WorkspaceId !== TYPING.id),
+    members: (seed.members ?? []).filter((m) => m.WorkspaceId !== TYPING.id),
+    codeSources: (seed.codeSources ?? []).filter((c) => c.WorkspaceId !== TYPING.id),
+  };
+}
+
+/**
+ * Starts the Git fixture, then the real server (production build from dist/, real SQLite) on a free port with a
+ * fresh temporary DATA_DIR and the e2e seed, trusting the fixture's certificate and allowed to reach loopback; and a
+ * second server on a throw-away PostgreSQL cluster (project `postgres` of playwright.config.ts). The journeys read the
+ * servers' URLs from E2E_BASE_URL and E2E_PG_BASE_URL and the fixture from E2E_GIT_FIXTURE.
+ */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const root = path.resolve(import.meta.dirname, '..');
+  if (!fs.existsSync(path.join(root, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop();
+  };
+  try {
+    const git = await startGitFixture(root);
+    stops.push(git.stop);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-config-e2e-'));
+    stops.push(() => Promise.resolve(fs.rmSync(dataDir, { recursive: true, force: true })));
+    const seedFile = path.join(dataDir, 'seed.json');
+    fs.writeFileSync(seedFile, JSON.stringify(e2eSeed));
+    const gitEnv = { GIT_CA_FILE: git.fixture.caFile, GIT_ALLOWED_NETWORKS: '127.0.0.0/8' };
+    const postgres = await startPostgresCluster();
+    stops.push(postgres.stop);
+    const pgSeedFile = path.join(dataDir, 'seed-postgres.json');
+    fs.writeFileSync(pgSeedFile, JSON.stringify(withoutTypingWorkspace(e2eSeed)));
+    // Both at once: seeding hashes passwords (and the SQLite one writes 10,000 rows).
+    const [sqlite, onPostgres] = await Promise.all([
+      startConsoleServer(root, { ...gitEnv, DATA_DIR: path.join(dataDir, 'data'), SEED_FILE: seedFile }),
+      startConsoleServer(root, {
+        ...gitEnv,
+        DATA_DIR: path.join(dataDir, 'data-postgres'),
+        SEED_FILE: pgSeedFile,
+        DATABASE_URL: await postgres.createDatabase('e2e'),
+        SECRET_KEY: randomBytes(32).toString('hex'),
+      }),
+    ]);
+    stops.push(sqlite.stop, onPostgres.stop);
+    process.env.E2E_BASE_URL = sqlite.url;
+    process.env.E2E_PG_BASE_URL = onPostgres.url;
+    process.env.E2E_GIT_FIXTURE = git.line;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return stopAll;
 }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '@/testing/server-process';
+import { storedPlaces } from '@/testing/test-engine';
 import { TEST_USERS, WS, testSeed, type TestUser } from '@/testing/test-seed';
 
 // The client is CommonJS and imports differently under tsx and vitest; createRequire works in both (toolchain.md).
@@ -81,16 +81,9 @@ function withoutRequestId(body: Json): Json {
 }
 
 /** The SQLite files under DATA_DIR that exist now (main file, WAL, shared memory). */
-function databaseFiles(dataDir: string): string[] {
-  return ['code-config.sqlite', 'code-config.sqlite-wal', 'code-config.sqlite-shm']
-    .map((f) => path.join(dataDir, f))
-    .filter((f) => fs.existsSync(f));
-}
-
-/** Which of the database files contain `text` as plain UTF-8. */
-function filesContaining(dataDir: string, text: string): string[] {
-  const needle = Buffer.from(text, 'utf8');
-  return databaseFiles(dataDir).filter((f) => fs.readFileSync(f).includes(needle));
+/** Where the server's stored data (SQLite files, or PostgreSQL tables) contains `text` as plain UTF-8. */
+async function storedContaining(s: ServerProcess, text: string): Promise<string[]> {
+  return (await storedPlaces(s, text)).containing;
 }
 
 describe('PAI CodeSource operations through @alicloud/openapi-client against the real server', () => {
@@ -395,16 +388,20 @@ describe('PAI CodeSource operations through @alicloud/openapi-client against the
     expect(output).not.toContain(token);
     expect(output).not.toContain(newToken);
 
-    const files = databaseFiles(server.dataDir);
-    expect(files.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['code-config.sqlite', 'code-config.sqlite-wal']));
-    // The search works: a plain field of the same row is found in the files as written.
-    expect(filesContaining(server.dataDir, DisplayName).length).toBeGreaterThan(0);
-    expect(filesContaining(server.dataDir, token)).toEqual([]);
-    expect(filesContaining(server.dataDir, newToken)).toEqual([]);
+    const { places } = await storedPlaces(server, token);
+    expect(places).toEqual(
+      expect.arrayContaining(
+        server.databaseUrl === undefined ? ['code-config.sqlite', 'code-config.sqlite-wal'] : ['code_sources', 'access_keys'],
+      ),
+    );
+    // The search works: a plain field of the same row is found as written.
+    expect((await storedContaining(server, DisplayName)).length).toBeGreaterThan(0);
+    expect(await storedContaining(server, token)).toEqual([]);
+    expect(await storedContaining(server, newToken)).toEqual([]);
     // Nor the seed's AccessKey secrets and passwords.
     for (const user of Object.values(TEST_USERS)) {
-      expect(filesContaining(server.dataDir, user.AccessKeySecret)).toEqual([]);
-      expect(filesContaining(server.dataDir, user.Password)).toEqual([]);
+      expect(await storedContaining(server, user.AccessKeySecret)).toEqual([]);
+      expect(await storedContaining(server, user.Password)).toEqual([]);
     }
   });
 });
@@ -474,8 +471,8 @@ describe('the real server keeps its data across a restart on the same DATA_DIR',
     expect(await first.stop()).toBe(0);
     expect(first.logs.some((l) => l.includes('"stopped"'))).toBe(true);
     // After the WAL checkpoint the token is still only in encrypted form.
-    expect(filesContaining(first.dataDir, 'restart-one').length).toBeGreaterThan(0);
-    expect(filesContaining(first.dataDir, token)).toEqual([]);
+    expect((await storedContaining(first, 'restart-one')).length).toBeGreaterThan(0);
+    expect(await storedContaining(first, token)).toEqual([]);
 
     // A second start with a seed file that now says more: it must be ignored, the database is not empty.
     const changedSeed = {

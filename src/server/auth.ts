@@ -198,9 +198,10 @@ export function createSignInThrottle(storage: Storage, keyring: Keyring, clock: 
      */
     async attempt(userName: string, client: string): Promise<{ succeeded(): Promise<void> }> {
       const keys = keysOf(userName, client);
-      const now = clock();
       await storage.transaction(async ({ identity }) => {
         await identity.lockSignInFailures([keys.pair, keys.client]);
+        // Read after the locks: a wait for other replicas' attempts must not make this one's times stale.
+        const now = clock();
         await identity.purgeSignInFailures(now - SIGN_IN_FAILURE_MEMORY_MS);
         const rows = new Map((await identity.signInFailures([keys.pair, keys.client])).map((r) => [r.key, r]));
         let waitMs = 0;

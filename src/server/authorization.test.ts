@@ -215,14 +215,14 @@ const setRoles = (user: TestUser, roles: string[]) =>
  * developer, who is then made a guest again — as when an admin demotes a member.
  */
 async function createAs(creator: TestUser, access: Access, displayName?: string): Promise<string> {
-  if (creator === 'guest') setRoles('guest', ['PAI.AlgoDeveloper']);
+  if (creator === 'guest') await setRoles('guest', ['PAI.AlgoDeveloper']);
   const res = await t
     .as(creator)
     .post(
       apiPaths.codeSources,
       createBody({ WorkspaceId: workspaceOf(creator), Accessibility: access, ...(displayName ? { DisplayName: displayName } : {}) }),
     );
-  if (creator === 'guest') setRoles('guest', ['PAI.WorkspaceGuest']);
+  if (creator === 'guest') await setRoles('guest', ['PAI.WorkspaceGuest']);
   expect(res.status, `fixture: ${creator} creates a ${access} code source`).toBe(200);
   return (await json(res)).CodeSourceId as string;
 }

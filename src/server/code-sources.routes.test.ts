@@ -563,8 +563,13 @@ describe('routing and headers', () => {
   });
 
   it('a 500 carries no stack, SQL or detail, and is logged with its RequestId', async () => {
-    if (t.engine === 'sqlite') await t.sql('DROP INDEX code_sources_by_create');
-    await t.sql('ALTER TABLE code_sources RENAME TO code_sources_moved');
+    expect((await t.as('dev').post(BASE, createBody())).status).toBe(200);
+    // SQLite: a renamed table breaks the prepared statements. PostgreSQL's prepared statements follow a rename (they
+    // hold the table, not its name), so there the table goes.
+    if (t.engine === 'sqlite') {
+      await t.sql('DROP INDEX code_sources_by_create');
+      await t.sql('ALTER TABLE code_sources RENAME TO code_sources_moved');
+    } else await t.sql('DROP TABLE code_sources CASCADE');
     const res = await t.as('dev').get(`${BASE}?WorkspaceId=${WS}`);
     const body = await expectError(res, 500, 'InternalError');
     expect(JSON.stringify(body)).not.toMatch(/sqlite|postgres|relation|select|code_sources|at /i);

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { Keyring } from './crypto';
 import { openDatabase, type Db } from './db';
-import { ConfigError } from './env';
+import { ConfigError, redactedDatabaseUrl } from './env';
+import { openPostgresStorage } from './postgres/storage';
 import { createSqliteStorage } from './sqlite-storage';
 import type { Storage } from './storage';
 
@@ -16,7 +17,13 @@ export async function openStorage(
   clock?: () => Date,
 ): Promise<{ storage: Storage; db?: Db }> {
   if (config.databaseUrl !== undefined) {
-    throw new ConfigError('Invalid configuration: DATABASE_URL is not supported by this build yet');
+    try {
+      return { storage: await openPostgresStorage({ url: config.databaseUrl, keyring, clock }) };
+    } catch (error) {
+      // The driver's message names the host and the reason (refused, authentication failed, no such database); the
+      // URL itself, which may hold a password, is not repeated.
+      throw new ConfigError(`Cannot use DATABASE_URL ${redactedDatabaseUrl(config.databaseUrl)}: ${(error as Error).message}`);
+    }
   }
   const db = openDatabase(path.join(config.dataDir, 'code-config.sqlite'));
   return { storage: createSqliteStorage(db, keyring, clock), db };

@@ -1,8 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import path from 'node:path';
 import zlib from 'node:zlib';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchAction, BatchResponse, CodeSourceEvent, EventAction, EventChange, ListEventsResponse } from '@/shared/admin.schema';
 import { createCodeSourceSchema } from '@/shared/code-source.schema';
@@ -10,6 +8,7 @@ import { CODE_SOURCE_NOT_FOUND } from '@/shared/error-codes';
 import { httpRequest, signInOver, type HttpResult } from '@/testing/http-client';
 import { signRequest } from '@/testing/sign';
 import { startServer, type ServerProcess } from '@/testing/server-process';
+import { openStoredDatabase, type StoredDatabase } from '@/testing/test-engine';
 import { TEST_USERS, WS } from '@/testing/test-seed';
 
 /** Tests that need real server processes: malformed HTTP, two processes on one file, crashes, load. */
@@ -562,41 +561,25 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
     class Unexpected extends Error {}
 
     /** Checks the file against what the test knows, then takes over what the write cut by the kill committed. */
-    function checkDatabase(round: number, inFlight: { write: Write; expected: Expected[] } | undefined) {
-      const db = new Database(path.join(server.dataDir, 'code-config.sqlite'));
+    async function checkDatabase(round: number, inFlight: { write: Write; expected: Expected[] } | undefined) {
+      const db = await openStoredDatabase(server);
       try {
-        db.pragma('busy_timeout = 10000');
-        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        // The trigger-kept search suffixes are exactly those of the rows (keys and visibility columns).
-        const expectedKeys = `SELECT DISTINCT cs.workspace_id, substr(cs.name_fold, p.i, 24), cs.id, cs.accessibility, cs.user_id
-          FROM code_sources cs JOIN suffix_positions p ON p.i <= length(cs.name_fold)`;
-        const storedKeys = 'SELECT workspace_id, suffix, id, accessibility, user_id FROM code_source_suffixes';
-        const suffixDrift = db
-          .prepare(
-            `SELECT (SELECT count(*) FROM (${expectedKeys} EXCEPT ${storedKeys})) + (SELECT count(*) FROM (${storedKeys} EXCEPT ${expectedKeys})) AS n`,
-          )
-          .get() as { n: number };
-        expect(suffixDrift.n).toBe(0);
+        if (db.engine === 'sqlite') await checkSqliteFile(db);
         // The trigger-kept counts agree with the rows, group by group.
-        const drift = db
-          .prepare(
-            `SELECT count(*) AS n FROM (SELECT workspace_id, accessibility, user_id, count(*) AS c FROM code_sources GROUP BY 1, 2, 3) g
-             LEFT JOIN code_source_counts k USING (workspace_id, accessibility, user_id) WHERE k.n IS NOT g.c`,
-          )
-          .get() as { n: number };
-        expect(drift.n).toBe(0);
-
-        const events = db
-          .prepare(
+        const [drift] = await db.all<{ n: number }>(
+          `SELECT count(*) AS n FROM (SELECT workspace_id, accessibility, user_id, count(*) AS c FROM code_sources GROUP BY 1, 2, 3) g
+           LEFT JOIN code_source_counts k USING (workspace_id, accessibility, user_id) WHERE k.n IS DISTINCT FROM g.c`,
+        );
+        expect(drift?.n).toBe(0);
+        const events = (
+          await db.all<EventDbRow>(
             'SELECT code_source_id, action, user_id, user_name, request_id, display_name, changes FROM code_source_events ORDER BY seq',
           )
-          .all() as EventDbRow[];
-        const rows = db
-          .prepare(
-            `SELECT code_source_id, user_id, display_name, description, code_repo, code_branch, code_commit, code_repo_user_name,
-               mount_path, accessibility, clone_type, version, access_token_sealed IS NOT NULL AS has_token FROM code_sources`,
-          )
-          .all() as CodeSourceDbRow[];
+        ).map((e) => ({ ...e, changes: typeof e.changes === 'string' ? e.changes : JSON.stringify(e.changes) }));
+        const rows = await db.all<CodeSourceDbRow>(
+          `SELECT code_source_id, user_id, display_name, description, code_repo, code_branch, code_commit, code_repo_user_name,
+             mount_path, accessibility, clone_type, version, access_token_sealed IS NOT NULL AS has_token FROM code_sources`,
+        );
         checkHistoryExplainsRows(rows, events);
 
         // Every acknowledged write has exactly its events, under its RequestId.
@@ -636,7 +619,7 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
           expect(row.has_token).toBe(1);
         }
       } finally {
-        db.close();
+        await db.close();
       }
     }
 
@@ -707,7 +690,7 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
       admin = await signInOver(server.url, TEST_USERS.admin.UserName, TEST_USERS.admin.Password);
 
       const cut = inFlight as { write: Write; expected: Expected[] } | undefined;
-      checkDatabase(round, cut);
+      await checkDatabase(round, cut);
 
       // Through the API too: every live one whole, every deleted one gone.
       for (const [id, k] of known) {
@@ -754,7 +737,7 @@ describe('crash safety: SIGKILL in the middle of writes', () => {
         expect((found.json().CodeSources as { DisplayName: string }[]).filter((c) => c.DisplayName === w.name)).toHaveLength(1);
       }
     }
-    checkDatabase(20, undefined);
+    await checkDatabase(20, undefined);
     // Enough happened for the rounds to mean something.
     const actions = new Set([...writes.values()].flat().map(([, action]) => action));
     expect([...actions].sort()).toEqual(['Create', 'Delete', 'Publish', 'TransferOwner', 'Unpublish', 'Update']);
@@ -824,3 +807,16 @@ describe('load: 64 concurrent clients for 20 s', () => {
     expect([...statuses.keys()].sort()).toEqual([200]);
   }, 60_000);
 });
+
+/** SQLite only: the file's own integrity check, and the trigger-kept search suffixes are exactly those of the rows. */
+async function checkSqliteFile(db: StoredDatabase): Promise<void> {
+  const [integrity] = await db.all<{ integrity_check: string }>('PRAGMA integrity_check');
+  expect(integrity?.integrity_check).toBe('ok');
+  const expectedKeys = `SELECT DISTINCT cs.workspace_id, substr(cs.name_fold, p.i, 24), cs.id, cs.accessibility, cs.user_id
+    FROM code_sources cs JOIN suffix_positions p ON p.i <= length(cs.name_fold)`;
+  const storedKeys = 'SELECT workspace_id, suffix, id, accessibility, user_id FROM code_source_suffixes';
+  const [suffixDrift] = await db.all<{ n: number }>(
+    `SELECT (SELECT count(*) FROM (${expectedKeys} EXCEPT ${storedKeys})) + (SELECT count(*) FROM (${storedKeys} EXCEPT ${expectedKeys})) AS n`,
+  );
+  expect(suffixDrift?.n).toBe(0);
+}

@@ -40,6 +40,8 @@ export interface ServerProcess {
   /** The temp folder holding DATA_DIR and the seed file; removed by `cleanup`. */
   root: string;
   dataDir: string;
+  /** The PostgreSQL database on the PostgreSQL test engine; undefined on SQLite (the file in `dataDir`). */
+  databaseUrl: string | undefined;
   seedFile: string;
   /** The exit code once the process has exited, else undefined. */
   exitCode(): number | null | undefined;
@@ -149,6 +151,7 @@ function launch(l: Launch): Promise<ServerProcess> {
         stderr,
         root: l.root,
         dataDir: l.dataDir,
+        databaseUrl: l.env.DATABASE_URL,
         seedFile: l.seedFile,
         exitCode: () => exitCode,
         stop,
