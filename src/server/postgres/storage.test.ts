@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { foldName } from '@/shared/text';
 import type { Accessibility, Order, SortBy } from '@/shared/code-source.schema';
 import type { EventAction } from '@/shared/admin.schema';
@@ -47,8 +47,8 @@ async function clientOn(url: string): Promise<pg.Client> {
 }
 
 /** A fresh database with two workspaces and three users; answers its URL and a Storage on it. */
-async function seeded(name: string, clock?: () => Date): Promise<{ url: string; storage: Storage }> {
-  const url = await createDatabase(name);
+async function seeded(name: string, clock?: () => Date, database?: string): Promise<{ url: string; storage: Storage }> {
+  const url = database ?? (await createDatabase(name));
   const storage = await storageOn(url, clock);
   await storage.transaction(async ({ identity }) => {
     await identity.insertWorkspace(WS, 'Workspace One');
@@ -541,6 +541,24 @@ describe('identity', () => {
     const later = t0 + 3 * window;
     expect(await a.identity.rememberNonce('ak', 'fresh', later, window)).toBe(true);
     expect(await a.identity.nonceCount()).toBe(1);
+
+    // Written on connections that do not wait for the WAL flush at commit (see migrations.ts). (The other connections
+    // keep the server's setting, which the test cluster may have turned off for speed.)
+    const writers = new Set<pg.Client>();
+    const original = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      if (typeof args[0] === 'string' && args[0].includes('INSERT INTO signature_nonces')) writers.add(this);
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof original;
+    try {
+      await a.identity.rememberNonce('ak', 'flush?', later + 1, window);
+    } finally {
+      pg.Client.prototype.query = original;
+    }
+    expect(writers.size).toBe(1);
+    for (const client of writers) {
+      expect((await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')).rows[0]?.synchronous_commit).toBe('off');
+    }
   });
 
   it('sessions slide, expire and end', async () => {
@@ -624,6 +642,23 @@ describe('identity', () => {
   });
 });
 
+describe('Storage.close', () => {
+  it('lets calls under way finish, even those still waiting for a connection, then refuses new ones', async () => {
+    const { url } = await seeded('pg close');
+    const storage = await openPostgresStorage({ url, keyring, poolSize: 1 });
+    const calls = [
+      ...Array.from({ length: 8 }, () => storage.codeSources.list(listAll())),
+      storage.transaction(async (tx) => tx.identity.members(WS)),
+      storage.ping(),
+    ];
+    await storage.close();
+    const outcomes = await Promise.allSettled(calls);
+    expect(outcomes.map((o) => o.status)).toEqual(calls.map(() => 'fulfilled'));
+    await expect(storage.identity.findUserById('u1')).rejects.toThrow(/closed/);
+    await storage.close();
+  });
+});
+
 describe('Storage.transaction', () => {
   it('commits everything or nothing; a failed step inside rolls back only itself; the tx is unusable after', async () => {
     const { storage } = await seeded('pg transaction');
@@ -666,6 +701,25 @@ function planNodes(node: PlanNode): PlanNode[] {
   return [node, ...(node.Plans ?? []).flatMap(planNodes)];
 }
 
+/**
+ * A database whose default collation is ICU's en-US (as a production database may well be): "a" < "A" < "ä" < "b",
+ * lower('Ä') = 'ä'. Only the schema's own COLLATE "C" keeps the answers in SQLite's code-point order there.
+ */
+async function createLinguisticDatabase(name: string): Promise<string> {
+  const info = inject('postgres');
+  const database = `${name}_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: `postgres://${info.user}@${info.host}:${info.port}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(
+      `CREATE DATABASE "${database}" TEMPLATE template0 ENCODING 'UTF8' LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+    );
+  } finally {
+    await admin.end();
+  }
+  return `postgres://${info.user}@${info.host}:${info.port}/${database}`;
+}
+
 describe('same answers as SQLite', () => {
   let dir: string;
   beforeAll(() => {
@@ -673,16 +727,19 @@ describe('same answers as SQLite', () => {
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('lists (every sort, order, filter and search), counts, members and history', async () => {
+  it.each([
+    ['the default collation', () => createDatabase('pg vs sqlite')],
+    ['ICU en-US as the default collation', () => createLinguisticDatabase('pg_vs_sqlite_icu')],
+  ])('lists (every sort, order, filter and search), counts, members and history, on %s', async (_, database) => {
     // One deterministic clock per engine, so both write the same times.
     const makeClock = () => {
       let t = Date.parse('2026-05-01T10:00:00.000Z');
       return () => new Date((t += 250));
     };
-    const db = openDatabase(path.join(dir, 'same.sqlite'));
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(dir, 'db-')), 'same.sqlite'));
     opened.push({ close: async () => void db.close() });
     const sqlite = { codeSources: createCodeSourcesRepository(db, keyring, makeClock()), identity: createIdentityRepository(db, keyring) };
-    const { storage: postgres } = await seeded('pg vs sqlite', makeClock());
+    const { storage: postgres } = await seeded('', makeClock(), await database());
     sqlite.identity.insertWorkspace(WS, 'Workspace One');
     sqlite.identity.insertWorkspace(OTHER_WS, 'Workspace Two');
     sqlite.identity.insertUser('u1', 'Alice', null);

@@ -37,12 +37,13 @@ interface Executor extends Queryable {
    * caller's transaction goes on, as a nested better-sqlite3 transaction does.
    */
   atomic<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
-  /** Runs `fn`'s reads on one snapshot (REPEATABLE READ READ ONLY), or inside the caller's transaction. */
+  /**
+   * Runs `fn`'s reads on one snapshot (REPEATABLE READ READ ONLY). Inside a caller's transaction (READ COMMITTED, its
+   * isolation cannot change midway) they run there, each statement on its own snapshot: no caller lists inside one.
+   */
   snapshot<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
   /** Where signature nonces are written: connections without a WAL flush at commit, or the caller's transaction. */
   nonces: Queryable;
-  /** True inside `Storage.transaction`: advisory xact locks then last until its end. */
-  inTransaction: boolean;
 }
 
 /** Per Storage: the clock's strictly increasing times, the nonce purge's pace and the opened secrets. */
@@ -101,13 +102,38 @@ function createLane() {
   };
 }
 
-function serialized<T extends object>(repo: T, lane: ReturnType<typeof createLane>): T {
+/** `repo` with every method called through `around`. */
+function wrapped<T extends object>(repo: T, around: (call: () => Promise<unknown>) => Promise<unknown>): T {
   return Object.fromEntries(
     Object.entries(repo).map(([name, method]) => [
       name,
-      (...args: unknown[]) => lane.run(() => (method as (...a: unknown[]) => Promise<unknown>)(...args)),
+      (...args: unknown[]) => around(() => (method as (...a: unknown[]) => Promise<unknown>)(...args)),
     ]),
   ) as T;
+}
+
+/**
+ * Counts the calls under way, so `close()` can let them finish before the pools end: pg's pool, once ending, never
+ * serves a call still waiting for a connection (it would hang).
+ */
+function createInFlight() {
+  const calls = new Set<Promise<unknown>>();
+  let closed = false;
+  return {
+    run<T>(call: () => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new Error('the storage is closed'));
+      const p = call();
+      calls.add(p);
+      const forget = () => calls.delete(p);
+      p.then(forget, forget);
+      return p;
+    },
+    /** Refuses new calls and waits for the ones under way. */
+    async drain(): Promise<void> {
+      closed = true;
+      while (calls.size > 0) await Promise.allSettled([...calls]);
+    },
+  };
 }
 
 function poolExecutor(pool: pg.Pool, noncePool: pg.Pool): Executor {
@@ -116,7 +142,10 @@ function poolExecutor(pool: pg.Pool, noncePool: pg.Pool): Executor {
     const client = await pool.connect();
     let broken = false;
     try {
-      await client.query(mode);
+      await client.query(mode).catch((error: unknown) => {
+        broken = true;
+        throw error;
+      });
       try {
         const result = await fn(client);
         await client.query('COMMIT');
@@ -136,7 +165,6 @@ function poolExecutor(pool: pg.Pool, noncePool: pg.Pool): Executor {
     atomic: (fn) => inTransaction('BEGIN', fn),
     snapshot: (fn) => inTransaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
     nonces: noncePool,
-    inTransaction: false,
   };
 }
 
@@ -159,7 +187,6 @@ function transactionExecutor(client: pg.PoolClient): Executor {
     },
     snapshot: (fn) => fn(client),
     nonces: client,
-    inTransaction: true,
   };
 }
 
@@ -350,7 +377,9 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
           );
           total = rows[0]?.n ?? 0;
         }
-        if (f.offset >= total || f.limit <= 0) return { total, items: [] };
+        // A searched page past the last hit is empty: no walk looking for rows that do not exist. (Unsearched, the page
+        // is read anyway, as SQLite does.)
+        if (search !== undefined && f.offset >= total) return { total, items: [] };
         const page = parameters();
         const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
         // Ties are broken by the id, so paging never repeats or skips a row.
@@ -857,46 +886,53 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
     openedSecrets: new Map(),
   };
   const own = repositories(poolExecutor(pool, noncePool), shared);
+  const inFlight = createInFlight();
   let closing: Promise<void> | undefined;
 
   return {
     engine: 'postgres',
-    codeSources: own.codeSources,
-    identity: own.identity,
+    codeSources: wrapped(own.codeSources, inFlight.run),
+    identity: wrapped(own.identity, inFlight.run),
     /**
      * BEGIN (READ COMMITTED) on one pooled client; `fn` gets repositories bound to it, their calls run one at a time
      * and their own multi-row steps become savepoints. Row locks make two transactions on the same rows take turns.
      */
-    async transaction(fn) {
-      const client = await pool.connect();
-      let broken = false;
-      const lane = createLane();
-      try {
-        await client.query('BEGIN');
-        const tx = repositories(transactionExecutor(client), shared);
-        try {
-          const result = await fn({ codeSources: serialized(tx.codeSources, lane), identity: serialized(tx.identity, lane) });
-          await lane.end();
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await lane.end().catch(() => undefined);
-          await client.query('ROLLBACK').catch(() => {
-            broken = true;
-          });
-          throw error;
-        }
-      } finally {
-        client.release(broken);
-      }
-    },
-    async ping() {
-      await pool.query('SELECT 1');
-    },
-    async close() {
-      // Idempotent, as SQLite's: a second close (shutdown after a failed start, a test's cleanup) is a no-op.
-      if (closing === undefined) closing = Promise.all([pool.end(), noncePool.end()]).then(() => undefined);
-      await closing;
+    transaction: (fn) => inFlight.run(() => runTransaction(fn)),
+    ping: () => inFlight.run(async () => void (await pool.query('SELECT 1'))),
+    /** Lets every call under way finish (new ones are refused), then closes every connection. Twice is harmless. */
+    close() {
+      closing ??= (async () => {
+        await inFlight.drain();
+        await Promise.all([pool.end(), noncePool.end()]);
+      })();
+      return closing;
     },
   };
+
+  async function runTransaction<T>(fn: (tx: Repositories) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    const lane = createLane();
+    try {
+      await client.query('BEGIN').catch((error: unknown) => {
+        broken = true;
+        throw error;
+      });
+      const tx = repositories(transactionExecutor(client), shared);
+      try {
+        const result = await fn({ codeSources: wrapped(tx.codeSources, lane.run), identity: wrapped(tx.identity, lane.run) });
+        await lane.end();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await lane.end().catch(() => undefined);
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
 }
