@@ -664,7 +664,7 @@ async function main() {
   results.targets = targets;
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
-  printSummary(`Issue 10 figures against their targets (${machine.cpus}; ${SECONDS} s per load run, mixed ${MIXED_SECONDS} s)`);
+  printSummary(`Issue 10 and 11 figures against their targets (${machine.cpus}; ${SECONDS} s per load run, mixed ${MIXED_SECONDS} s)`);
   console.log(`\nevery row above, and these, written to ${path.relative(ROOT, file)}`);
 }
 

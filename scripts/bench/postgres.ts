@@ -39,6 +39,8 @@ export interface PostgresBench {
 }
 
 const CONNECTIONS = [1, 32];
+/** The machine's 1-minute load average: these figures depend on what else runs on its cores. */
+const loadAvg = () => os.loadavg()[0]?.toFixed(1) ?? '?';
 const REPLICA_CONNECTIONS = 32;
 const WRITE_CONNECTIONS = 8;
 
@@ -81,6 +83,7 @@ export async function postgresComparison(b: PostgresBench): Promise<void> {
       'history events': copied.code_source_events ?? 0,
       'all rows': copiedRows,
       seconds: copySeconds,
+      'load avg': loadAvg(),
     });
     recordTarget({
       figure: 'PostgreSQL: db:copy of the bench data (fsync on)',
@@ -118,6 +121,7 @@ export async function postgresComparison(b: PostgresBench): Promise<void> {
           non2xx: lite.non2xx + pg.non2xx,
           errors: lite.errors + pg.errors,
           statuses: `SQLite ${lite.statuses}; PG ${pg.statuses}`,
+          'load avg': loadAvg(),
         };
         b.record(row);
         side.push(row);
@@ -157,14 +161,23 @@ export async function postgresComparison(b: PostgresBench): Promise<void> {
         const urls = replicas === 1 ? [`${pgBase}${pathOf(q)}`] : [`${pgBase}${pathOf(q)}`, `${twoBase}${pathOf(q)}`];
         const r = await load(urls, REPLICA_CONNECTIONS, { headers: { cookie } });
         results.push([replicas, r]);
-        b.record({ section: 'postgres replicas', query: q.name, replicas, conn: REPLICA_CONNECTIONS, ...loadColumns(r) });
+        b.record({
+          section: 'postgres replicas',
+          query: q.name,
+          replicas,
+          conn: REPLICA_CONNECTIONS,
+          ...loadColumns(r),
+          'load avg': loadAvg(),
+        });
       }
       recordTarget({
         figure: `PostgreSQL, ${q.name}, ${REPLICA_CONNECTIONS} conn: 1 → 2 replicas (p99, req/s)`,
         value: results.map(([n, r]) => `${n}: ${r.p99} ms, ${r.rps}/s`).join('; '),
         target: 'reported',
         met: undefined,
-        note: results.some(([, r]) => r.non2xx + r.errors > 0) ? 'the load had non-2xx responses or errors: see its rows' : undefined,
+        note: results.some(([, r]) => r.non2xx + r.errors > 0)
+          ? 'the load had non-2xx responses or errors: see its rows'
+          : `${os.cpus().length} cores shared by the replicas, PostgreSQL and the load tool`,
       });
     }
     await b.stopProcess(two);
