@@ -5,7 +5,8 @@
  * Prints a table and writes the same figures as JSON under bench/results/ (git-ignored).
  *
  * BENCH_SECONDS (default 5) sets each load run's length (the mixed workload runs 6× as long); BENCH_SKIP skips parts:
- * search-floors, api (all of the service), reads, signed, writes, mixed, workers, json-server, bundle, lighthouse, inp.
+ * search-floors, api (all of the service), reads, signed, postgres, writes, mixed, workers, json-server, bundle, lighthouse,
+ * inp. `postgres` (scripts/bench/postgres.ts) starts a throw-away PostgreSQL 15 (Debian's server binaries).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -26,7 +27,8 @@ import { load, ms, SECONDS, type LoadResult } from './bench/load';
 import { fsyncRate } from './bench/fsync-rate';
 import { jsonServerMix, ourMix } from './bench/mixed';
 import { searchFloors } from './bench/search-floors';
-import { MIXED_SECONDS, mixedRow, sampleOf, signedVsCookie, workersComparison, type ServiceBench } from './bench/service';
+import { postgresComparison } from './bench/postgres';
+import { MIXED_SECONDS, mixedRow, sampleOf, signedVsCookie, signIn, workersComparison, type ServiceBench } from './bench/service';
 import { printSummary, recordTarget, targets } from './bench/summary';
 import { typingInp } from './bench/console-inp';
 
@@ -164,8 +166,11 @@ const rssMb = (pid: number) => {
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 };
 
-/** The server on the bench data, `WORKERS=workers`, logging nothing; resolves once it prints its banner. */
-function startServer(dataDir: string, port: number, workers: number): Promise<ChildProcess> {
+/**
+ * The server on the bench data, `WORKERS=workers`, logging nothing; resolves once it prints its banner. `env` adds to
+ * its environment (DATABASE_URL for PostgreSQL).
+ */
+function startServer(dataDir: string, port: number, workers: number, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
   return startProcess(
     process.execPath,
     ['--import', 'tsx', 'src/server/main.ts'],
@@ -176,6 +181,7 @@ function startServer(dataDir: string, port: number, workers: number): Promise<Ch
       SECRET_KEY: KEY.toString('hex'),
       LOG_LEVEL: 'silent',
       WORKERS: String(workers),
+      ...env,
     },
     /Code Configuration console/,
   );
@@ -390,13 +396,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   const results: Record<string, unknown> = { machine, seconds: SECONDS, rows: ROWS };
   try {
-    const signIn = await fetch(`${base}/api/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ UserName: ADMIN.UserName, Password: ADMIN.Password }),
-    });
-    const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-    const { CsrfToken } = (await signIn.json()) as { CsrfToken: string };
+    const { cookie, CsrfToken } = await signIn(base, ADMIN);
 
     // 1–3. Reads: ours at 1 and 32 connections, the floor, json-server.
     const qs = SKIP.has('api') || SKIP.has('reads') ? [] : queries(ids);
@@ -429,6 +429,23 @@ async function main() {
     }
     // Signed (ACS3, each request signed afresh as SDK users do) against the session cookie, back to back.
     if (!SKIP.has('api') && !SKIP.has('signed')) await signedVsCookie(service, base, port, cookie, midId);
+
+    // Issue 11: the same reads on PostgreSQL next to SQLite, 1 against 2 replicas, creates. Before the writes rows, so
+    // both engines hold the data the reads above ran on.
+    if (!SKIP.has('api') && !SKIP.has('postgres'))
+      await postgresComparison({
+        record,
+        startServer: (p, serverDir, env) => startServer(serverDir, p, 1, env),
+        stopProcess,
+        dataDir,
+        secretKeyHex: KEY.toString('hex'),
+        workspaceId: WS,
+        admin: ADMIN,
+        sqlite: { base, cookie },
+        reads: queries(ids).map((q) => ({ name: q.name, path: q.ours })),
+        id: midId,
+        port: port + 3,
+      });
 
     // 4. Writes with synchronous=FULL. Every commit waits for one fsync of the WAL, so the disk's fsync rate right
     // then (on the data's file system, 12 pages a round: a non-renaming update's commit) bounds a 1-connection rate.
@@ -647,7 +664,7 @@ async function main() {
   results.targets = targets;
   const file = path.join(RESULTS, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   fs.writeFileSync(file, JSON.stringify(results, null, 2));
-  printSummary(`Issue 10 figures against their targets (${machine.cpus}; ${SECONDS} s per load run, mixed ${MIXED_SECONDS} s)`);
+  printSummary(`Issue 10 and 11 figures against their targets (${machine.cpus}; ${SECONDS} s per load run, mixed ${MIXED_SECONDS} s)`);
   console.log(`\nevery row above, and these, written to ${path.relative(ROOT, file)}`);
 }
 

@@ -23,6 +23,19 @@ export interface ServiceBench {
   accessKeySecret: string;
 }
 
+/** Signs in with the session API: the cookie and the CSRF token writes need. */
+export async function signIn(base: string, user: { UserName: string; Password: string }): Promise<{ cookie: string; CsrfToken: string }> {
+  const res = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ UserName: user.UserName, Password: user.Password }),
+  });
+  if (!res.ok) throw new Error(`sign-in at ${base} answered ${res.status}`);
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const { CsrfToken } = (await res.json()) as { CsrfToken: string };
+  return { cookie, CsrfToken };
+}
+
 const P99_TARGET_MS = 20;
 const SIGNED_RATIO_TARGET = 0.7;
 /** The mixed workload's length: 30 s by default, scaled by BENCH_SECONDS (5 → 30 s). */
