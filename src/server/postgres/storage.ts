@@ -381,19 +381,27 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
         // is read anyway, as SQLite does.)
         if (search !== undefined && f.offset >= total) return { total, items: [] };
         const page = parameters();
-        const dir = f.order === 'DESC' ? 'DESC' : 'ASC';
-        // Ties are broken by the id, so paging never repeats or skips a row.
-        // Ties are broken by the id. The folded name is unique in its workspace (code_sources_name), so it has no ties:
-        // ordering by it alone is the same order, and lets PostgreSQL read the page from that index with no sort.
+        // Past the middle, the same rows are the first ones from the other end (the total is exact, so the offset
+        // from the far end is too): a deep page walks the index from the nearer end, as on SQLite.
+        const end = Math.min(total, f.offset + f.limit);
+        const reverse = f.offset < total && f.offset > total - end;
+        const offset = reverse ? total - end : f.offset;
+        const limit = reverse ? end - f.offset : f.limit;
+        const forward = f.order === 'DESC' ? 'DESC' : 'ASC';
+        const dir = reverse ? (forward === 'ASC' ? 'DESC' : 'ASC') : forward;
+        // Ties are broken by the id, so paging never repeats or skips a row. The folded name is unique in its
+        // workspace (code_sources_name), so it has no ties: ordering by it alone is the same order, and lets
+        // PostgreSQL read the page from that index with no sort.
         const orderBy =
           f.sortBy === 'CodeSourceId' || f.sortBy === 'DisplayName'
             ? `${SORT_COLUMNS[f.sortBy]} ${dir}`
             : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;
         const match = search === undefined ? '' : ` AND cs.name_fold LIKE ${page.p(`%${escapeLike(search)}%`)} ESCAPE '\\'`;
         const { rows } = await q.query<Row>(
-          `${SELECT} WHERE ${where(f, page.p)}${match} ORDER BY ${orderBy} LIMIT ${page.p(f.limit)} OFFSET ${page.p(f.offset)}`,
+          `${SELECT} WHERE ${where(f, page.p)}${match} ORDER BY ${orderBy} LIMIT ${page.p(limit)} OFFSET ${page.p(offset)}`,
           page.values,
         );
+        if (reverse) rows.reverse();
         return { total, items: rows.map(toRecord) };
       });
     },
