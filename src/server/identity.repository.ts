@@ -167,6 +167,11 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
      * transaction already holds the whole database; PostgreSQL takes transaction-level advisory locks.)
      */
     lockSignInFailures(_keys: string[]): void {},
+    /**
+     * Inside `Storage.transaction`: replicas starting together on an empty database seed it one after the other, so
+     * the second finds it no longer empty (SQLite's write transaction already excludes the others).
+     */
+    lockForSeeding(): void {},
     addSignInFailure(key: string, nowMs: number): void {
       addFailure.run(key, nowMs);
     },

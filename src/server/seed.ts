@@ -35,7 +35,9 @@ export async function applySeed(seed: Seed, source: string, deps: { storage: Sto
   for (const user of seed.users) if (user.Password !== undefined) hashes.set(user.UserId, await hashPassword(user.Password));
   return deps.storage.transaction(async (tx) => {
     const { identity } = tx;
-    // Checked again inside the write transaction: two processes starting together on one empty database seed it once.
+    // Checked again inside the write transaction, under the seeding lock: processes starting together on one empty
+    // database seed it once.
+    await identity.lockForSeeding();
     if (!(await identity.isEmpty())) return false;
     const service = createCodeSourcesService({ ...tx, keyring: deps.keyring });
     await identity.setMeta('seed', source);

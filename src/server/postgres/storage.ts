@@ -762,6 +762,9 @@ function createIdentity(ex: Executor, shared: Shared): IdentityRepository {
      * A transaction-level advisory lock per key, taken in the order of the keys' hashes, so two transactions locking
      * overlapping keys wait for each other instead of deadlocking. Held until the caller's transaction ends.
      */
+    async lockForSeeding() {
+      await ex.query(`SELECT pg_advisory_xact_lock(hashtextextended('seed', 0))`);
+    },
     async lockSignInFailures(keys) {
       if (keys.length === 0) return;
       await ex.query(
