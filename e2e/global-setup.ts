@@ -67,6 +67,10 @@ async function startConsoleServer(root: string, env: Record<string, string>): Pr
     server.stdout.on('data', onData);
     server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     server.once('exit', (code) => reject(new Error(`server exited (${code}):\n${output}`)));
+  }).catch((error: unknown) => {
+    // A server that did not start in time is not left running.
+    if (server.exitCode === null) server.kill('SIGKILL');
+    throw error;
   });
   return {
     url,
@@ -115,17 +119,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const pgSeedFile = path.join(dataDir, 'seed-postgres.json');
     fs.writeFileSync(pgSeedFile, JSON.stringify(withoutTypingWorkspace(e2eSeed)));
     // Both at once: seeding hashes passwords (and the SQLite one writes 10,000 rows).
+    // Each one's stop is kept as soon as it has started, so a failure of the other stops it too.
+    const started = (server: { url: string; stop: () => Promise<void> }) => {
+      stops.push(server.stop);
+      return server;
+    };
     const [sqlite, onPostgres] = await Promise.all([
-      startConsoleServer(root, { ...gitEnv, DATA_DIR: path.join(dataDir, 'data'), SEED_FILE: seedFile }),
+      startConsoleServer(root, { ...gitEnv, DATA_DIR: path.join(dataDir, 'data'), SEED_FILE: seedFile }).then(started),
       startConsoleServer(root, {
         ...gitEnv,
         DATA_DIR: path.join(dataDir, 'data-postgres'),
         SEED_FILE: pgSeedFile,
         DATABASE_URL: await postgres.createDatabase('e2e'),
         SECRET_KEY: randomBytes(32).toString('hex'),
-      }),
+      }).then(started),
     ]);
-    stops.push(sqlite.stop, onPostgres.stop);
     process.env.E2E_BASE_URL = sqlite.url;
     process.env.E2E_PG_BASE_URL = onPostgres.url;
     process.env.E2E_GIT_FIXTURE = git.line;

@@ -198,11 +198,13 @@ export function createSignInThrottle(storage: Storage, keyring: Keyring, clock: 
      */
     async attempt(userName: string, client: string): Promise<{ succeeded(): Promise<void> }> {
       const keys = keysOf(userName, client);
+      // Forgotten counters go in a statement of their own: inside the transaction, the rows a purge locks (on
+      // PostgreSQL) would be held while waiting for this attempt's keys, and two attempts could deadlock.
+      await storage.identity.purgeSignInFailures(clock() - SIGN_IN_FAILURE_MEMORY_MS);
       await storage.transaction(async ({ identity }) => {
         await identity.lockSignInFailures([keys.pair, keys.client]);
         // Read after the locks: a wait for other replicas' attempts must not make this one's times stale.
         const now = clock();
-        await identity.purgeSignInFailures(now - SIGN_IN_FAILURE_MEMORY_MS);
         const rows = new Map((await identity.signInFailures([keys.pair, keys.client])).map((r) => [r.key, r]));
         let waitMs = 0;
         for (const kind of ['pair', 'client'] as const) {

@@ -29,6 +29,10 @@ describe('DATABASE_URL', () => {
     }
     expect(redactedDatabaseUrl('postgres://app:s3cret@127.0.0.1:5432/cc')).toBe('postgres://app:***@127.0.0.1:5432/cc');
     expect(redactedDatabaseUrl('postgres://app@127.0.0.1:5432/cc')).toBe('postgres://app@127.0.0.1:5432/cc');
+    // The driver also takes the password as a query option.
+    expect(redactedDatabaseUrl('postgres://app@127.0.0.1:5432/cc?password=s3cret&sslmode=disable')).toBe(
+      'postgres://app@127.0.0.1:5432/cc?password=***&sslmode=disable',
+    );
   });
 
   it('a database that cannot be reached stops the start with one line that names it without its password', () => {

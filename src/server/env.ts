@@ -116,12 +116,16 @@ export function parseDatabaseUrl(value: string): URL | null {
   return url;
 }
 
-/** The URL without its password, for a log line. */
+/** Query parameters the PostgreSQL driver takes as connection options that are secrets. */
+export const SECRET_URL_PARAMETERS = ['password', 'sslpassword', 'sslkey'];
+
+/** The URL without its password (in the authority or as a `?password=` option), for a log line. */
 export function redactedDatabaseUrl(value: string): string {
   const url = parseDatabaseUrl(value);
   if (!url) return '(invalid)';
   if (url.password !== '') url.password = '***';
-  return url.toString();
+  for (const name of SECRET_URL_PARAMETERS) if (url.searchParams.has(name)) url.searchParams.set(name, '***');
+  return url.toString().replace(/%2A%2A%2A/g, '***');
 }
 
 /** A CA bundle is a few hundred kB; a bigger file is a mistake, and reading a huge one would stall the start. */

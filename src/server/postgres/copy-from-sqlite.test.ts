@@ -145,6 +145,9 @@ describe('npm run db:copy: SQLite → an empty PostgreSQL database', () => {
   it('keeps passwords off the command line', () => {
     expect(() => parseCopyArgs(['--from', 'sqlite:./data', '--to', 'postgres://u:hunter2@127.0.0.1:5432/db'])).toThrow(UsageError);
     expect(() => parseCopyArgs(['--from', 'sqlite:./data', '--to', 'postgres://u:hunter2@127.0.0.1:5432/db'])).toThrow(/PGPASSWORD/);
+    expect(() => parseCopyArgs(['--from', 'sqlite:./data', '--to', 'postgres://u@127.0.0.1:5432/db?password=hunter2'])).toThrow(
+      /PGPASSWORD/,
+    );
     expect(parseCopyArgs(['--from', 'sqlite:./data', '--to', 'postgres://u@127.0.0.1:5432/db'])).toEqual({
       from: './data',
       to: 'postgres://u@127.0.0.1:5432/db',

@@ -15,7 +15,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createKeyring, loadOrCreateMasterKey } from '@/server/crypto';
-import { decodeKey, parseDatabaseUrl } from '@/server/env';
+import { decodeKey, parseDatabaseUrl, SECRET_URL_PARAMETERS } from '@/server/env';
 import { openPostgresStorage } from './storage';
 
 /** Copied in this order (foreign keys); each with the columns that order its rows the same on both engines. */
@@ -56,7 +56,7 @@ export function parseCopyArgs(argv: string[]): { from: string; to: string } {
   } else {
     const url = parseDatabaseUrl(to);
     if (!url) throw new UsageError('--to must be a PostgreSQL URL: postgres://user@host:port/database');
-    if (url.password !== '') {
+    if (url.password !== '' || SECRET_URL_PARAMETERS.some((name) => url.searchParams.has(name))) {
       throw new UsageError(
         '--to must not carry a password (it would show in the process list): use PGPASSWORD, or --to env with DATABASE_URL',
       );

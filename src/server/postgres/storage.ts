@@ -412,17 +412,21 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
      * itself. Token, row and event commit together.
      */
     async create(input, event, clientToken) {
+      const tokensSince = shared.clock().getTime() - CLIENT_TOKEN_TTL_MS;
+      if (clientToken) {
+        // Expired tokens go in a statement of their own, before the create's transaction: inside it, the rows the purge
+        // locked would be held while this create waits on another's token row, and two creates each holding the
+        // other's expired token would deadlock. Rows another transaction holds are left for a later purge.
+        await ex.query(
+          `DELETE FROM client_tokens WHERE (user_id, client_token) IN
+             (SELECT user_id, client_token FROM client_tokens WHERE created_at < $1 FOR UPDATE SKIP LOCKED)`,
+          [tokensSince],
+        );
+      }
       return ex.atomic(async (q) => {
-        const tokensSince = shared.clock().getTime() - CLIENT_TOKEN_TTL_MS;
         const current = now();
         const codeSourceId = newCodeSourceId(new Date(current));
         if (clientToken) {
-          // Rows another transaction holds are left for a later purge (no waiting on, or deadlocking with, it).
-          await q.query(
-            `DELETE FROM client_tokens WHERE (user_id, client_token) IN
-               (SELECT user_id, client_token FROM client_tokens WHERE created_at < $1 FOR UPDATE SKIP LOCKED)`,
-            [tokensSince],
-          );
           for (let attempt = 1; ; attempt++) {
             const reserved = await q.query(
               `INSERT INTO client_tokens (user_id, client_token, body_mac, code_source_id, created_at) VALUES ($1, $2, $3, $4, $5)
@@ -869,15 +873,30 @@ export interface PostgresStorageOptions {
  */
 export async function openPostgresStorage(opts: PostgresStorageOptions): Promise<Storage> {
   const types = poolTypes();
-  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, types, application_name: 'code-config' });
+  // Bounded waits: a database that stops answering gives an error (503) within seconds instead of requests that hang
+  // until the pool is exhausted; a statement may not outlast the HTTP request it serves (30 s).
+  const bounded = { connectionTimeoutMillis: 5_000 };
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: opts.poolSize ?? 10,
+    types,
+    application_name: 'code-config',
+    options: '-c statement_timeout=30000',
+    ...bounded,
+  });
   // Nonce writes commit without waiting for the WAL flush (see the signature_nonces table in migrations.ts).
   const noncePool = new pg.Pool({
     connectionString: opts.url,
     max: 2,
     types,
     application_name: 'code-config-nonces',
-    options: '-c synchronous_commit=off',
+    options: '-c synchronous_commit=off -c statement_timeout=30000',
+    ...bounded,
   });
+  // A checked-out client has no pool listener: a connection the server drops while a query or transaction uses it
+  // (a restart, a failover, pg_terminate_backend) would emit an unhandled 'error' and end the process. The query in
+  // flight fails on its own (→ 503); this only keeps the replica alive.
+  for (const p of [pool, noncePool]) p.on('connect', (client) => client.on('error', () => undefined));
   // An idle connection that breaks (the server restarted) is dropped by the pool; without a listener the pool's
   // 'error' event would end the process. The next query opens a fresh connection, and its failure is the caller's.
   pool.on('error', () => undefined);
