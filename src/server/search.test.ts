@@ -105,6 +105,8 @@ async function expectSameAsPlain(f: ListFilter) {
 }
 
 describe('deep pages are read from the far end', () => {
+  // Thousands of pages, each read twice (the list and the plain query): on PostgreSQL over a socket on a loaded 2-core
+  // machine this takes over a minute.
   it('every page, near and far, equals the plain OFFSET order (ties by CodeSourceId), each sort, both orders, searched or not', async () => {
     // 301 rows, 7 per clock tick: creation and modification times tie in groups, so the id decides within them.
     await seed(Array.from({ length: 301 }, (_, i) => (i % 4 ? `deep-${i % 50}-${i}` : `other-${i}`)));
@@ -121,7 +123,7 @@ describe('deep pages are read from the far end', () => {
         }
       }
     }
-  });
+  }, 240_000);
 });
 
 describe('search stays exact', () => {
@@ -178,7 +180,7 @@ describe('search stays exact', () => {
         })
       ).total,
     ).toBe(11);
-  });
+  }, 240_000);
 
   it('1-2 character searches are exact, also when a range is too wide for the suffix keys (the name scan)', async () => {
     // 400 names of 100 'a's: 40,000 keys start with 'a', past the range cap, so counting scans the names.
@@ -197,7 +199,7 @@ describe('search stays exact', () => {
         }
       }
     }
-  });
+  }, 240_000);
 
   it('%, _ and \\ mean themselves, and the search ignores case (through the API)', async () => {
     const names = ['50%_off\\sale', '50x_off', '50%yoff', '50_off', 'back\\slash', 'plain', 'MiXeD-Case-Name', 'ÄRGER-äpfel', 'a%b', 'a_b'];
