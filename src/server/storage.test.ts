@@ -273,7 +273,7 @@ describe('search plans agree', () => {
         expect(got.items.map((i) => i.displayName)).toEqual(expected.slice(40, 60));
       }
     }
-  });
+  }, 180_000);
 });
 
 describe('Storage.transaction, on either engine', () => {
