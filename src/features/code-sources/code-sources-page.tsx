@@ -3,8 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Empty, Select, Space, Tooltip } from 'antd';
 // Search alone: `Input.Search` would bring every Input variant (TextArea, Password, OTP) into the first screen.
 import Search from 'antd/es/input/Search';
-import { lazy, Suspense, useDeferredValue, useEffect, useEffectEvent, useMemo, useState } from 'react';
-import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { lazy, Suspense, useDeferredValue, useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useLocation, useNavigate, useNavigationType, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
@@ -71,8 +71,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const canCreate = canCreateIn(workspace);
   const isAdmin = workspace?.IsAdmin ?? false;
 
-  const setParams = (patch: Partial<ListParams>, options: { replace?: boolean } = {}) =>
-    setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), { replace: options.replace });
+  const setParams = (patch: Partial<ListParams>, options: { replace?: boolean; state?: unknown } = {}) =>
+    setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), options);
+  // Whether the URL's search came from the search box itself (then the box keeps what the user typed since).
+  const navigationType = useNavigationType();
+  const searchFromBox = navigationType !== 'POP' && (location.state as { searchBox?: boolean } | null)?.searchBox === true;
 
   const request: ListRequest = useMemo(() => ({ ...params, workspaceId, userId }), [params, workspaceId, userId]);
   const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
@@ -307,7 +310,11 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
       {!notMember && (
         <div className="toolbar" role="search">
           <Space wrap size={[12, 8]}>
-            <SearchBox value={params.search} onSearch={(search) => setParams({ search, page: 1 })} />
+            <SearchBox
+              value={params.search}
+              own={searchFromBox}
+              onSearch={(search) => setParams({ search, page: 1 }, { state: SEARCH_BOX_STATE })}
+            />
             <Select
               aria-label={t('list.visibilityFilter')}
               value={params.visibility ?? 'ALL'}
@@ -502,32 +509,43 @@ function VisibilityCounts({
   );
 }
 
-/** Debounced search: ~300 ms after typing stops, at once on Enter, and a clear button. Each settled search is a history step. */
-function SearchBox({ value, onSearch }: { value: string; onSearch: (search: string) => void }) {
+/** Marks a navigation the search box made itself (see SearchBox). */
+const SEARCH_BOX_STATE = { searchBox: true } as const;
+
+/**
+ * Debounced search: ~300 ms after typing stops, at once on Enter, and a clear button. Each settled search is a history step.
+ *
+ * The text is the user's. A URL change the box made itself (a PUSH carrying SEARCH_BOX_STATE) arrives while the user
+ * may already have typed on, so it never overwrites the box; any other change — Back/Forward, a pasted link,
+ * "Clear search and filters" — replaces it. The navigation says which it is, so no bookkeeping of what was sent can go
+ * stale when React batches or reorders renders.
+ */
+function SearchBox({ value, own, onSearch }: { value: string; own: boolean; onSearch: (search: string) => void }) {
   const { t } = useI18n();
   const [text, setText] = useState(value);
   const [lastSeen, setLastSeen] = useState(value);
-  // The searches this box sent whose URL change has not arrived yet, as the URL will hold them.
-  const [pending, setPending] = useState<string[]>([]);
-  // The text is the user's. A URL change the box made itself arrives while the user may already have typed on,
-  // so it must not overwrite the box; any other change (back/forward, a pasted link, "clear search") replaces it.
+  // The last search sent and not yet seen in the URL: a timer and Enter for the same text send it once.
+  const sent = useRef<string | undefined>(undefined);
   if (value !== lastSeen) {
     setLastSeen(value);
-    const own = pending.indexOf(value);
-    if (own >= 0) {
-      setPending(pending.slice(own + 1));
-    } else {
-      setPending([]);
-      setText(value);
-    }
+    if (!own) setText(value);
   }
+  useEffect(() => {
+    if (!own || sent.current === value) sent.current = undefined;
+  }, [own, value]);
   const searchNow = (next: string) => {
     const stored = searchAsStored(next);
-    if (stored === value) return;
-    setPending((sent) => [...sent, stored]);
+    if (stored === value || stored === sent.current) return;
+    sent.current = stored;
     onSearch(next);
   };
-  const settle = useEffectEvent(searchNow);
+  // A timer armed for a text the box no longer holds does nothing. Its cleanup runs only after the commit that
+  // replaced the text, so on a busy main thread it can still fire in between and search the old text again (the
+  // likely cause of a CI failure: after "Clear search" the URL went back to the old search); the effect event reads
+  // the committed text.
+  const settle = useEffectEvent((armed: string) => {
+    if (armed === text) searchNow(armed);
+  });
   useEffect(() => {
     const timer = setTimeout(() => settle(text), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
