@@ -25,6 +25,7 @@ const ENGINE_SUITES = [
   'src/server/signature.test.ts',
   'src/server/storage.test.ts',
   'src/server/workers.test.ts',
+  'src/server/upstream/upstream.test.ts',
 ];
 /** Tests of PostgreSQL itself (the fixture, the PostgreSQL storage's own checks): the PostgreSQL project only. */
 const POSTGRES_ONLY = ['src/server/postgres/**/*.test.ts', 'src/testing/postgres-fixture.test.ts'];

@@ -10,7 +10,9 @@ import { createCodeSourcesService } from './code-sources.service';
 import type { TrustProxy } from './client-address';
 import type { Keyring } from './crypto';
 import { AppError } from './errors';
-import { createRouter, errorBody, newRequestId, readBody, rejectRepeatedQuery, tableRoute, type AppEnv } from './http';
+import { UpstreamError, type Upstream } from './upstream/upstream';
+import { upstreamCodeSourcesRoutes } from './upstream/upstream.routes';
+import { createRouter, errorBody, hostIdOf, newRequestId, readBody, rejectRepeatedQuery, tableRoute, type AppEnv } from './http';
 import { createAddressPolicy } from './git/address-policy';
 import type { ResolveHost } from './git/git-http';
 import { createGitRemote } from './git/git-remote';
@@ -34,6 +36,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy | undefined;
   /** How Git remotes are checked: `GIT_ALLOWED_NETWORKS`, `GIT_CA_FILE`'s certificates, `GIT_CHECK_TIMEOUT_MS`. */
   git?: GitOptions;
+  /** `PAI_ENDPOINT`: the code sources are PAI's, reached with each user's own AccessKey (`upstream/`). */
+  upstream?: Upstream | undefined;
 }
 
 export interface GitOptions {
@@ -158,6 +162,20 @@ export function createApp(deps: AppDeps) {
       for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
       return c.json(errorBody(requestId, host, error), error.status as 400);
     }
+    if (error instanceof UpstreamError) {
+      // PAI's own answer, as PAI gave it: its code, its message, its RequestId (ours is in x-acs-request-id).
+      for (const [k, v] of Object.entries(error.headers)) c.header(k, v);
+      const status = error.status >= 400 && error.status <= 599 ? error.status : 502;
+      return c.json(
+        {
+          RequestId: error.requestId ?? requestId,
+          HostId: deps.upstream?.endpoint ?? hostIdOf(host),
+          Code: error.code,
+          Message: error.message,
+        },
+        status as 400,
+      );
+    }
     logger.error('unhandled error', {
       requestId,
       error: error instanceof Error ? `${error.name}: ${error.message}` : 'non-error thrown',
@@ -190,8 +208,8 @@ export function createApp(deps: AppDeps) {
   });
   app.use('/api/*', rejectRepeatedQuery);
   app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs, trustProxy: deps.trustProxy }));
-  app.route('/', sessionRoutes({ identity, sessions, throttle }));
-  app.route('/', codeSourcesRoutes(service));
+  app.route('/', sessionRoutes({ identity, sessions, throttle, upstream: deps.upstream }));
+  app.route('/', deps.upstream ? upstreamCodeSourcesRoutes({ upstream: deps.upstream, identity }) : codeSourcesRoutes(service));
   app.route('/', gitRemoteRoutes(gitService));
   app.route('/', apiReferenceRoutes(app));
 

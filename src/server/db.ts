@@ -298,6 +298,15 @@ const migrations: string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX git_checks_by_user ON git_checks(user_id, started_at);
   `,
+  `
+  -- Upstream mode (PAI_ENDPOINT): the PAI AccessKey a browser session signs its calls with, sealed, bound to the
+  -- session and gone with it (sign-out, expiry, purge).
+  CREATE TABLE upstream_credentials (
+    session_mac TEXT PRIMARY KEY REFERENCES sessions(session_mac) ON DELETE CASCADE,
+    access_key_id TEXT NOT NULL,
+    secret_sealed BLOB NOT NULL
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 /** Where the nonces of `file` live: `code-config.sqlite` → `code-config-nonces.sqlite`, in the same folder. */

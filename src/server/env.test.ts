@@ -275,3 +275,26 @@ describe('start-up failures are one clear line, not a stack trace', () => {
     }
   });
 });
+
+describe('PAI_ENDPOINT (upstream mode)', () => {
+  it('takes a host with an optional port; https unless the endpoint is loopback; a bounded timeout', () => {
+    expect(loadConfig({}).upstream).toBeUndefined();
+    expect(loadConfig({ PAI_ENDPOINT: 'aiworkspace.cn-hangzhou.aliyuncs.com' }).upstream).toEqual({
+      endpoint: 'aiworkspace.cn-hangzhou.aliyuncs.com',
+      protocol: 'https',
+      timeoutMs: 15_000,
+    });
+    expect(loadConfig({ PAI_ENDPOINT: '127.0.0.1:8081', PAI_PROTOCOL: 'http', PAI_TIMEOUT_MS: '2000' }).upstream).toEqual({
+      endpoint: '127.0.0.1:8081',
+      protocol: 'http',
+      timeoutMs: 2000,
+    });
+    expect(loadConfig({ PAI_ENDPOINT: '[::1]:8081', PAI_PROTOCOL: 'http' }).upstream?.protocol).toBe('http');
+    expect(() => loadConfig({ PAI_ENDPOINT: 'aiworkspace.cn-hangzhou.aliyuncs.com', PAI_PROTOCOL: 'http' })).toThrow(
+      /PAI_PROTOCOL=http is allowed only for a loopback PAI_ENDPOINT/,
+    );
+    expect(() => loadConfig({ PAI_ENDPOINT: 'https://aiworkspace.cn-hangzhou.aliyuncs.com' })).toThrow(/PAI_ENDPOINT must be a host name/);
+    expect(() => loadConfig({ PAI_ENDPOINT: 'pai.example.com/api' })).toThrow(/PAI_ENDPOINT must be a host name/);
+    expect(() => loadConfig({ PAI_ENDPOINT: 'pai.example.com', PAI_TIMEOUT_MS: '10' })).toThrow(/PAI_TIMEOUT_MS must be between/);
+  });
+});

@@ -56,6 +56,19 @@ const envSchema = z.object({
     .transform(Number)
     .refine((n) => n >= 1000 && n <= 120_000, { error: 'must be between 1000 and 120000 milliseconds' })
     .default(10_000),
+  PAI_ENDPOINT: z
+    .string()
+    .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/, {
+      error: 'must be a host name with an optional port, without scheme or path (e.g. aiworkspace.cn-hangzhou.aliyuncs.com)',
+    })
+    .optional(),
+  PAI_PROTOCOL: z.enum(['https', 'http'], { error: 'must be https or http' }).default('https'),
+  PAI_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, { error: 'must be a whole number of milliseconds' })
+    .transform(Number)
+    .refine((n) => n >= 1000 && n <= 120_000, { error: 'must be between 1000 and 120000 milliseconds' })
+    .default(15_000),
   WORKERS: z
     .string()
     .regex(/^\d+$/, { error: 'must be a whole number of processes' })
@@ -85,6 +98,14 @@ export interface Config {
   gitCheckTimeoutMs: number;
   /** Server processes sharing the port (node:cluster) and the database file; 1 = no cluster. */
   workers: number;
+  /** `PAI_ENDPOINT`: upstream mode, the code sources are PAI's at this endpoint (see `upstream/upstream.ts`). */
+  upstream: { endpoint: string; protocol: 'https' | 'http'; timeoutMs: number } | undefined;
+}
+
+/** Loopback only: `PAI_PROTOCOL=http` is for a test's stand-in PAI on this machine, never for a real endpoint. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  const host = endpoint.startsWith('[') ? endpoint.slice(1, endpoint.indexOf(']')) : endpoint.replace(/:\d+$/, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
 export class ConfigError extends Error {}
@@ -178,6 +199,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.DATABASE_URL !== undefined && e.SECRET_KEY === undefined) {
     throw new ConfigError('Invalid configuration: SECRET_KEY is required with DATABASE_URL (the same key on every replica)');
   }
+  if (e.PAI_PROTOCOL === 'http' && (e.PAI_ENDPOINT === undefined || !isLoopbackEndpoint(e.PAI_ENDPOINT))) {
+    throw new ConfigError(
+      'Invalid configuration: PAI_PROTOCOL=http is allowed only for a loopback PAI_ENDPOINT (tests); a real PAI endpoint takes https',
+    );
+  }
   const gitCaFile = e.GIT_CA_FILE === undefined ? undefined : path.resolve(e.GIT_CA_FILE);
   const ca = gitCaFile === undefined ? undefined : readCaFile(gitCaFile);
   if (ca && 'problem' in ca) throw new ConfigError(`Invalid configuration: GIT_CA_FILE ${ca.problem}`);
@@ -196,5 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     gitCaPem: ca?.pem,
     gitCheckTimeoutMs: e.GIT_CHECK_TIMEOUT_MS,
     workers: e.WORKERS,
+    upstream:
+      e.PAI_ENDPOINT === undefined ? undefined : { endpoint: e.PAI_ENDPOINT, protocol: e.PAI_PROTOCOL, timeoutMs: e.PAI_TIMEOUT_MS },
   };
 }

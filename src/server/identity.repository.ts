@@ -19,6 +19,9 @@ export interface Membership {
 const NONCE_PURGE_INTERVAL_MS = 1000;
 
 const secretBinding = (accessKeyId: string) => `access_keys.secret:${accessKeyId}`;
+/** Upstream mode: a session's PAI secret is sealed to that session (and its key id), so it opens for no other row. */
+export const upstreamSecretBinding = (sessionMac: string, accessKeyId: string) =>
+  `upstream_credentials.secret:${sessionMac}:${accessKeyId}`;
 /** Opened AccessKey secrets kept per process, keyed by key id and checked against the sealed bytes on every use. */
 const MAX_OPENED_SECRETS = 10_000;
 
@@ -210,6 +213,32 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
     },
     finishGitCheck(checkId: string, nowMs: number): void {
       finishGitCheck.run(nowMs, checkId);
+    },
+    /**
+     * Upstream mode: the local row for a PAI identity (sessions need a user). Its name is refreshed at each sign-in;
+     * it has no password, so it cannot sign in locally.
+     */
+    upsertUpstreamUser(userId: string, userName: string): void {
+      db.prepare(
+        'INSERT INTO users (user_id, user_name, password_hash) VALUES (?, ?, NULL) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name',
+      ).run(userId, userName);
+    },
+    /** Upstream mode: the session's PAI AccessKey, stored sealed; it goes with the session. */
+    saveUpstreamCredential(sessionMac: string, accessKeyId: string, secret: string): void {
+      db.prepare('INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed) VALUES (?, ?, ?)').run(
+        sessionMac,
+        accessKeyId,
+        keyring.seal(secret, upstreamSecretBinding(sessionMac, accessKeyId)),
+      );
+    },
+    upstreamCredential(sessionMac: string): { accessKeyId: string; accessKeySecret: string } | undefined {
+      const r = db.prepare('SELECT access_key_id, secret_sealed FROM upstream_credentials WHERE session_mac = ?').get(sessionMac) as
+        { access_key_id: string; secret_sealed: Buffer } | undefined;
+      if (!r) return undefined;
+      return {
+        accessKeyId: r.access_key_id,
+        accessKeySecret: keyring.open(r.secret_sealed, upstreamSecretBinding(sessionMac, r.access_key_id)),
+      };
     },
     /** Seeding and tests: write identity rows. */
     insertWorkspace(workspaceId: string, name: string): void {

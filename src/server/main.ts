@@ -15,6 +15,7 @@ import { applySeed, parseSeed, readSeedFile, SeedError } from './seed';
 import { AppError } from './errors';
 import { errorBody, newRequestId } from './http';
 import { openStorage } from './open-storage';
+import { createUpstream } from './upstream/upstream';
 
 const DEMO_SEED_SOURCE = 'built-in demo seed';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
     const { storage } = await prepare(config, logger);
     const seed = await storage.identity.meta('seed');
     await storage.close();
-    runPrimary({ workers: config.workers, host: config.host, logger, banner: (url) => banner(url, seed) });
+    runPrimary({ workers: config.workers, host: config.host, logger, banner: (url) => banner(url, seed, config.upstream) });
     return;
   }
   const logger = cluster.isWorker
@@ -51,10 +52,17 @@ async function prepare(config: Config, logger: Logger) {
     staticDir,
     trustProxy: config.trustProxy,
     git: { allowedNetworks: config.gitAllowedNetworks, caPem: config.gitCaPem, timeoutMs: config.gitCheckTimeoutMs },
+    upstream: config.upstream && createUpstream({ ...config.upstream, logger }),
   });
 
   if (cluster.isWorker) return { storage, db, app, staticDir };
-  if (await storage.identity.isEmpty()) {
+  if (config.upstream) {
+    // The code sources, users and workspaces are PAI's: nothing to seed; the database keeps sessions and the like.
+    logger.info("upstream mode: code sources are PAI's; SEED_FILE and the demo seed are ignored", {
+      endpoint: config.upstream.endpoint,
+      ...(config.seedFile ? { seedFile: config.seedFile } : {}),
+    });
+  } else if (await storage.identity.isEmpty()) {
     // Read only when it will be applied: a seed file that is gone or changed later must not stop a restart.
     const seed = config.seedFile ? readSeedFile(config.seedFile) : parseSeed(demoSeed, DEMO_SEED_SOURCE);
     if (await applySeed(seed, config.seedFile ?? DEMO_SEED_SOURCE, { storage, keyring })) {
@@ -66,9 +74,11 @@ async function prepare(config: Config, logger: Logger) {
   return { storage, db, app, staticDir };
 }
 
-function banner(url: string, seed: string | undefined): void {
+function banner(url: string, seed: string | undefined, upstream: Config['upstream']): void {
   console.log(`\nCode Configuration console: ${url}`);
-  if (seed === DEMO_SEED_SOURCE) {
+  if (upstream) {
+    console.log(`In front of PAI at ${upstream.protocol}://${upstream.endpoint}: sign in with your own AccessKey ID and secret.`);
+  } else if (seed === DEMO_SEED_SOURCE) {
     console.log('Demo sign-in (built-in seed):');
     for (const u of DEMO_USERS) console.log(`  ${u.UserName.padEnd(6)} / ${u.Password.padEnd(16)} ${u.role}`);
   }
@@ -117,9 +127,10 @@ async function serve(config: Config, logger: Logger): Promise<void> {
   } else {
     logger.info('listening', {
       url,
+      ...(config.upstream ? { upstream: config.upstream.endpoint } : {}),
       ...(config.databaseUrl === undefined ? { dataDir: config.dataDir } : { database: redactedDatabaseUrl(config.databaseUrl) }),
     });
-    banner(url, await storage.identity.meta('seed'));
+    banner(url, await storage.identity.meta('seed'), config.upstream);
   }
 
   let stopping = false;

@@ -16,7 +16,7 @@ export async function signInBrowser(
   c: AppContext,
   credentials: SignIn,
   deps: { identity: IdentityRepository; sessions: Sessions; throttle: SignInThrottle },
-): Promise<SessionInfo> {
+): Promise<Omit<SessionInfo, 'Mode'>> {
   const { identity, sessions, throttle } = deps;
   const { UserName, Password } = credentials;
   const client = c.get('client');

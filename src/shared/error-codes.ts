@@ -39,6 +39,16 @@ export const errorCodes = {
     meaning: 'Too many Git checks by this user at once or in a minute; retry after the given seconds.',
   },
   InternalError: { status: 500, meaning: 'An unexpected fault; the RequestId identifies it in the server log.' },
+  'OperationNotSupported.Upstream': {
+    status: 400,
+    meaning:
+      "Upstream mode (PAI_ENDPOINT): PAI's API has no such operation (unpublish, history, activity, members, counts, owner transfer).",
+  },
+  'Upstream.Unavailable': { status: 502, meaning: "Upstream mode: PAI's endpoint could not be reached; the message names it." },
+  'Upstream.Timeout': {
+    status: 504,
+    meaning: "Upstream mode: PAI's endpoint did not answer in time (PAI_TIMEOUT_MS); the message names it.",
+  },
   ServiceUnavailable: { status: 503, meaning: 'The server is shutting down.' },
   'ServiceUnavailable.Database': { status: 503, meaning: 'The database cannot be reached; the request changed nothing it did not finish.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

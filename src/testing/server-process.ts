@@ -22,6 +22,9 @@ const SERVER_ENV = [
   'SESSION_IDLE_MINUTES',
   'TRUST_PROXY',
   'WORKERS',
+  'PAI_ENDPOINT',
+  'PAI_PROTOCOL',
+  'PAI_TIMEOUT_MS',
 ];
 
 /** Children still running, killed if the test process exits without stopping them. */

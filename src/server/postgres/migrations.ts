@@ -223,6 +223,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX git_checks_by_user ON git_checks(user_id, started_at);
   CREATE INDEX git_checks_age ON git_checks(started_at);
   `,
+  `
+  -- Upstream mode (PAI_ENDPOINT): the PAI AccessKey a browser session signs its calls with, sealed, bound to the
+  -- session and gone with it (sign-out, expiry, purge).
+  CREATE TABLE upstream_credentials (
+    session_mac text COLLATE "C" PRIMARY KEY REFERENCES sessions(session_mac) ON DELETE CASCADE,
+    access_key_id text COLLATE "C" NOT NULL,
+    secret_sealed bytea NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -4,6 +4,7 @@ import type { Accessibility } from '@/shared/code-source.schema';
 import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shared/admin.schema';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from '@/server/crypto';
+import { upstreamSecretBinding } from '@/server/identity.repository';
 import {
   CLIENT_TOKEN_TTL_MS,
   DuplicateNameError,
@@ -818,6 +819,31 @@ function createIdentity(ex: Executor, shared: Shared): IdentityRepository {
     },
     async finishGitCheck(checkId, nowMs) {
       await ex.query('UPDATE git_checks SET finished_at = $1 WHERE check_id = $2', [nowMs, checkId]);
+    },
+    async upsertUpstreamUser(userId, userName) {
+      await ex.query(
+        'INSERT INTO users (user_id, user_name, password_hash) VALUES ($1, $2, NULL) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name',
+        [userId, userName],
+      );
+    },
+    async saveUpstreamCredential(sessionMac, accessKeyId, secret) {
+      await ex.query('INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed) VALUES ($1, $2, $3)', [
+        sessionMac,
+        accessKeyId,
+        keyring.seal(secret, upstreamSecretBinding(sessionMac, accessKeyId)),
+      ]);
+    },
+    async upstreamCredential(sessionMac) {
+      const { rows } = await ex.query<{ access_key_id: string; secret_sealed: Buffer }>(
+        'SELECT access_key_id, secret_sealed FROM upstream_credentials WHERE session_mac = $1',
+        [sessionMac],
+      );
+      const r = rows[0];
+      if (!r) return undefined;
+      return {
+        accessKeyId: r.access_key_id,
+        accessKeySecret: keyring.open(r.secret_sealed, upstreamSecretBinding(sessionMac, r.access_key_id)),
+      };
     },
     async insertWorkspace(workspaceId, name) {
       await ex.query('INSERT INTO workspaces (workspace_id, workspace_name) VALUES ($1, $2)', [workspaceId, name]);
