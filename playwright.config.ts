@@ -24,7 +24,7 @@ export default defineConfig({
     launchOptions: CHROMIUM_LAUNCH_OPTIONS,
   },
   projects: [
-    { name: 'sqlite' },
+    { name: 'sqlite', testIgnore: ['upstream.spec.ts'] },
     // The same journeys of listing (sort, search, paging) and of an edit conflict (If-Match), against a server on
     // PostgreSQL (e2e/global-setup.ts starts it on a throw-away cluster).
     {
@@ -32,5 +32,7 @@ export default defineConfig({
       testMatch: ['list.spec.ts', 'edit-conflict.spec.ts', 'create.spec.ts'],
       use: { baseURL: process.env.E2E_PG_BASE_URL },
     },
+    // The console in upstream mode (PAI_ENDPOINT), in front of the SQLite server, which plays PAI.
+    { name: 'upstream', testMatch: ['upstream.spec.ts'], use: { baseURL: process.env.E2E_UPSTREAM_BASE_URL } },
   ],
 });

@@ -10,6 +10,18 @@ export const USERS = {
   /** Only the sign-in throttling journey uses this account: wrong passwords on purpose. */
   lou: { UserId: '400005', UserName: 'lou', Password: 'lou-e2e-password' },
 } as const;
+
+/**
+ * Only the upstream journey signs in as uma, with her AccessKey, to a second server that runs in front of this one
+ * (`PAI_ENDPOINT`, e2e/global-setup.ts): this server plays PAI.
+ */
+export const UPSTREAM_USER = {
+  UserId: '400006',
+  UserName: 'uma',
+  Password: 'uma-e2e-password',
+  AccessKeyId: 'LTAIe2eUpstreamUma01',
+  AccessKeySecret: 'e2e-upstream-secret-of-uma-000001',
+} as const;
 export type E2EUser = keyof typeof USERS;
 
 export const MAIN = { id: '3001', name: 'E2E Main' };
@@ -31,6 +43,8 @@ export const DRAWERS = { id: '3010', name: 'E2E Zone Drawers' };
  * (`nlp-bert-finetune-4230`). Only the admin is a member, and its name sorts last, so no one's default workspace.
  */
 export const TYPING = { id: '3011', name: 'E2E Zone Typing', rows: 10_000 };
+/** Only the upstream journey works here (uma, a developer; dev2 keeps one PRIVATE and one PUBLIC code source). */
+export const UPSTREAM = { id: '3012', name: 'E2E Zone Upstream' };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -47,8 +61,9 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
     { WorkspaceId: DRAWERS.id, WorkspaceName: DRAWERS.name },
     { WorkspaceId: TYPING.id, WorkspaceName: TYPING.name },
+    { WorkspaceId: UPSTREAM.id, WorkspaceName: UPSTREAM.name },
   ],
-  users: Object.values(USERS).map((u) => ({ ...u })),
+  users: [...Object.values(USERS).map((u) => ({ ...u })), { ...UPSTREAM_USER }],
   members: [
     { WorkspaceId: MAIN.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
     { WorkspaceId: MAIN.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
@@ -70,6 +85,9 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: TYPING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: UPSTREAM.id, UserId: UPSTREAM_USER.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: UPSTREAM.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
+    { WorkspaceId: UPSTREAM.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
   ],
   codeSources: [
     ...['url-edit-target', 'expiry-target', 'expiry-other-user', 'conflict-target'].map((name) => ({
@@ -178,6 +196,13 @@ export const e2eSeed: SeedInput = {
       WorkspaceId: BULK.id,
       DisplayName: name,
       CodeRepo: repo(name),
+      Accessibility: access,
+    })),
+    ...(['PUBLIC', 'PRIVATE'] as const).map((access) => ({
+      UserId: USERS.dev2.UserId,
+      WorkspaceId: UPSTREAM.id,
+      DisplayName: `up-dev2-${access.toLowerCase()}`,
+      CodeRepo: repo(`up-dev2-${access.toLowerCase()}`),
       Accessibility: access,
     })),
     // Applied with the rest in the seed's one transaction (src/server/seed.ts), so 10,000 rows cost one commit.

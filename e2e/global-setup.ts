@@ -96,8 +96,9 @@ function withoutTypingWorkspace(seed: SeedInput): SeedInput {
 /**
  * Starts the Git fixture, then the real server (production build from dist/, real SQLite) on a free port with a
  * fresh temporary DATA_DIR and the e2e seed, trusting the fixture's certificate and allowed to reach loopback; and a
- * second server on a throw-away PostgreSQL cluster (project `postgres` of playwright.config.ts). The journeys read the
- * servers' URLs from E2E_BASE_URL and E2E_PG_BASE_URL and the fixture from E2E_GIT_FIXTURE.
+ * second server on a throw-away PostgreSQL cluster (project `postgres` of playwright.config.ts); and a third in upstream
+ * mode in front of the first (project `upstream`). The journeys read the servers' URLs from E2E_BASE_URL,
+ * E2E_PG_BASE_URL and E2E_UPSTREAM_BASE_URL and the fixture from E2E_GIT_FIXTURE.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = path.resolve(import.meta.dirname, '..');
@@ -134,8 +135,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         SECRET_KEY: randomBytes(32).toString('hex'),
       }).then(started),
     ]);
+    // Upstream mode: a third server in front of the SQLite one, which plays PAI (project `upstream`).
+    const upstream = await startConsoleServer(root, {
+      ...gitEnv,
+      DATA_DIR: path.join(dataDir, 'data-upstream'),
+      PAI_ENDPOINT: new URL(sqlite.url).host,
+      PAI_PROTOCOL: 'http',
+    }).then(started);
     process.env.E2E_BASE_URL = sqlite.url;
     process.env.E2E_PG_BASE_URL = onPostgres.url;
+    process.env.E2E_UPSTREAM_BASE_URL = upstream.url;
     process.env.E2E_GIT_FIXTURE = git.line;
   } catch (error) {
     await stopAll();
