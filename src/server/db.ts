@@ -304,7 +304,10 @@ const migrations: string[] = [
   CREATE TABLE upstream_credentials (
     session_mac TEXT PRIMARY KEY REFERENCES sessions(session_mac) ON DELETE CASCADE,
     access_key_id TEXT NOT NULL,
-    secret_sealed BLOB NOT NULL
+    secret_sealed BLOB NOT NULL,
+    -- PAI's id of the person (when the endpoint says it) and the name the console shows.
+    upstream_user_id TEXT,
+    display_name TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
 ];

@@ -295,6 +295,7 @@ describe('PAI_ENDPOINT (upstream mode)', () => {
     );
     expect(() => loadConfig({ PAI_ENDPOINT: 'https://aiworkspace.cn-hangzhou.aliyuncs.com' })).toThrow(/PAI_ENDPOINT must be a host name/);
     expect(() => loadConfig({ PAI_ENDPOINT: 'pai.example.com/api' })).toThrow(/PAI_ENDPOINT must be a host name/);
+    expect(() => loadConfig({ PAI_ENDPOINT: 'pai.example.com:99999' })).toThrow(/PAI_ENDPOINT has a port above 65535/);
     expect(() => loadConfig({ PAI_ENDPOINT: 'pai.example.com', PAI_TIMEOUT_MS: '10' })).toThrow(/PAI_TIMEOUT_MS must be between/);
   });
 });

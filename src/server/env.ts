@@ -61,6 +61,7 @@ const envSchema = z.object({
     .regex(/^([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9a-fA-F:]+\])(:\d{1,5})?$/, {
       error: 'must be a host name with an optional port, without scheme or path (e.g. aiworkspace.cn-hangzhou.aliyuncs.com)',
     })
+    .refine((v) => Number(/:(\d+)$/.exec(v)?.[1] ?? 443) <= 65535, { error: 'has a port above 65535' })
     .optional(),
   PAI_PROTOCOL: z.enum(['https', 'http'], { error: 'must be https or http' }).default('https'),
   PAI_TIMEOUT_MS: z

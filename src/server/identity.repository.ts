@@ -19,6 +19,28 @@ export interface Membership {
 const NONCE_PURGE_INTERVAL_MS = 1000;
 
 const secretBinding = (accessKeyId: string) => `access_keys.secret:${accessKeyId}`;
+/** Upstream mode: who a session is at PAI, with the AccessKey its calls are signed with. */
+export interface UpstreamSession {
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** PAI's id of the person, when the endpoint tells (this service does, in GetCurrentUser); else unknown. */
+  upstreamUserId: string | undefined;
+  displayName: string;
+}
+export interface UpstreamSessionRow {
+  access_key_id: string;
+  secret_sealed: Buffer;
+  upstream_user_id: string | null;
+  display_name: string;
+}
+export function upstreamSessionOf(r: UpstreamSessionRow, keyring: Keyring, sessionMac: string): UpstreamSession {
+  return {
+    accessKeyId: r.access_key_id,
+    accessKeySecret: keyring.open(r.secret_sealed, upstreamSecretBinding(sessionMac, r.access_key_id)),
+    upstreamUserId: r.upstream_user_id ?? undefined,
+    displayName: r.display_name,
+  };
+}
 /** Upstream mode: a session's PAI secret is sealed to that session (and its key id), so it opens for no other row. */
 export const upstreamSecretBinding = (sessionMac: string, accessKeyId: string) =>
   `upstream_credentials.secret:${sessionMac}:${accessKeyId}`;
@@ -223,22 +245,23 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
         'INSERT INTO users (user_id, user_name, password_hash) VALUES (?, ?, NULL) ON CONFLICT (user_id) DO UPDATE SET user_name = excluded.user_name',
       ).run(userId, userName);
     },
-    /** Upstream mode: the session's PAI AccessKey, stored sealed; it goes with the session. */
-    saveUpstreamCredential(sessionMac: string, accessKeyId: string, secret: string): void {
-      db.prepare('INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed) VALUES (?, ?, ?)').run(
+    /** Upstream mode: the session's PAI AccessKey, stored sealed, and whose it is; it goes with the session. */
+    saveUpstreamCredential(sessionMac: string, credential: UpstreamSession): void {
+      db.prepare(
+        'INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed, upstream_user_id, display_name) VALUES (?, ?, ?, ?, ?)',
+      ).run(
         sessionMac,
-        accessKeyId,
-        keyring.seal(secret, upstreamSecretBinding(sessionMac, accessKeyId)),
+        credential.accessKeyId,
+        keyring.seal(credential.accessKeySecret, upstreamSecretBinding(sessionMac, credential.accessKeyId)),
+        credential.upstreamUserId ?? null,
+        credential.displayName,
       );
     },
-    upstreamCredential(sessionMac: string): { accessKeyId: string; accessKeySecret: string } | undefined {
-      const r = db.prepare('SELECT access_key_id, secret_sealed FROM upstream_credentials WHERE session_mac = ?').get(sessionMac) as
-        { access_key_id: string; secret_sealed: Buffer } | undefined;
-      if (!r) return undefined;
-      return {
-        accessKeyId: r.access_key_id,
-        accessKeySecret: keyring.open(r.secret_sealed, upstreamSecretBinding(sessionMac, r.access_key_id)),
-      };
+    upstreamCredential(sessionMac: string): UpstreamSession | undefined {
+      const r = db
+        .prepare('SELECT access_key_id, secret_sealed, upstream_user_id, display_name FROM upstream_credentials WHERE session_mac = ?')
+        .get(sessionMac) as UpstreamSessionRow | undefined;
+      return r && upstreamSessionOf(r, keyring, sessionMac);
     },
     /** Seeding and tests: write identity rows. */
     insertWorkspace(workspaceId: string, name: string): void {

@@ -8,7 +8,7 @@ import { createRouter, requireCaller, tableRoute, type AppContext } from './http
 import type { IdentityRepository } from './storage';
 import { checkCsrf, SESSION_COOKIE, type Sessions, type SignInThrottle } from './auth';
 import { signInBrowser } from './sign-in';
-import { sessionCredential, signInUpstream, type Json, type Upstream } from './upstream/upstream';
+import { sessionCredential, signInUpstream, upstreamIdentity, type Json, type Upstream } from './upstream/upstream';
 
 /** The body checked against the pair this server's mode takes, so a missing field is named as such. */
 function parsed<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
@@ -31,15 +31,17 @@ export function sessionRoutes(deps: {
     ? { Mode: 'Upstream', UpstreamEndpoint: upstream.endpoint }
     : { Mode: 'Local' };
 
-  app.openapi(tableRoute(routes.GetSession), (c) => {
+  app.openapi(tableRoute(routes.GetSession), async (c) => {
     const caller = c.get('caller');
     const mac = c.get('sessionMac');
-    const info: SessionInfo = caller
+    // Upstream, a session is someone at PAI only with its AccessKey (one left from local mode has none: signed out).
+    const upstreamWho = upstream && mac ? await identity.upstreamCredential(mac) : undefined;
+    const who = upstream ? upstreamWho && upstreamIdentity(upstreamWho) : caller && { UserId: caller.userId, UserName: caller.userName };
+    const info: SessionInfo = who
       ? {
           SignedIn: true,
           ...mode,
-          UserId: caller.userId,
-          UserName: caller.userName,
+          ...who,
           ...(mac ? { CsrfToken: sessions.csrfTokenOf(mac) } : {}),
           RequestId: c.get('requestId'),
         }
@@ -65,9 +67,10 @@ export function sessionRoutes(deps: {
     return c.json(info, 200);
   });
 
-  app.openapi(tableRoute(routes.GetCurrentUser), (c) => {
+  app.openapi(tableRoute(routes.GetCurrentUser), async (c) => {
     const caller = requireCaller(c);
-    return c.json({ UserId: caller.userId, UserName: caller.userName, RequestId: c.get('requestId') }, 200);
+    const who = upstream ? upstreamIdentity(await sessionCredential(c, identity)) : { UserId: caller.userId, UserName: caller.userName };
+    return c.json({ ...who, RequestId: c.get('requestId') }, 200);
   });
 
   app.openapi(tableRoute(routes.ListWorkspaces), async (c) => {
@@ -109,6 +112,5 @@ async function upstreamWorkspaces(c: AppContext, upstream: Upstream, identity: I
       CanCreate: roles.length > 0 ? canCreate(roles) : true,
     };
   });
-  const total = typeof answer.TotalCount === 'number' ? answer.TotalCount : workspaces.length;
-  return { Workspaces: workspaces, TotalCount: total, RequestId: String(answer.RequestId ?? c.get('requestId')) };
+  return { Workspaces: workspaces, TotalCount: workspaces.length, RequestId: String(answer.RequestId ?? c.get('requestId')) };
 }

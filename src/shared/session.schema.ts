@@ -10,7 +10,12 @@ export type SignIn = z.infer<typeof signInSchema>;
 
 /** POST /api/v1/session in upstream mode — sign in to PAI with the user's own AccessKey (kept sealed, server-side). */
 export const accessKeySignInSchema = z.strictObject({
-  AccessKeyId: z.string().trim().min(1, { error: 'is required' }).max(128),
+  AccessKeyId: z
+    .string()
+    .trim()
+    .min(1, { error: 'is required' })
+    .max(128)
+    .regex(/^[A-Za-z0-9]+$/, { error: 'must be letters and digits only (an AccessKey ID such as LTAI5t…)' }),
   AccessKeySecret: z.string().min(1, { error: 'is required' }).max(256),
 });
 export type AccessKeySignIn = z.infer<typeof accessKeySignInSchema>;

@@ -229,7 +229,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE upstream_credentials (
     session_mac text COLLATE "C" PRIMARY KEY REFERENCES sessions(session_mac) ON DELETE CASCADE,
     access_key_id text COLLATE "C" NOT NULL,
-    secret_sealed bytea NOT NULL
+    secret_sealed bytea NOT NULL,
+    -- PAI's id of the person (when the endpoint says it) and the name the console shows.
+    upstream_user_id text COLLATE "C",
+    display_name text NOT NULL
   );
   `,
 ];

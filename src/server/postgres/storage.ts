@@ -4,7 +4,7 @@ import type { Accessibility } from '@/shared/code-source.schema';
 import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shared/admin.schema';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from '@/server/crypto';
-import { upstreamSecretBinding } from '@/server/identity.repository';
+import { upstreamSecretBinding, upstreamSessionOf, type UpstreamSessionRow } from '@/server/identity.repository';
 import {
   CLIENT_TOKEN_TTL_MS,
   DuplicateNameError,
@@ -826,24 +826,25 @@ function createIdentity(ex: Executor, shared: Shared): IdentityRepository {
         [userId, userName],
       );
     },
-    async saveUpstreamCredential(sessionMac, accessKeyId, secret) {
-      await ex.query('INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed) VALUES ($1, $2, $3)', [
-        sessionMac,
-        accessKeyId,
-        keyring.seal(secret, upstreamSecretBinding(sessionMac, accessKeyId)),
-      ]);
+    async saveUpstreamCredential(sessionMac, credential) {
+      await ex.query(
+        'INSERT INTO upstream_credentials (session_mac, access_key_id, secret_sealed, upstream_user_id, display_name) VALUES ($1, $2, $3, $4, $5)',
+        [
+          sessionMac,
+          credential.accessKeyId,
+          keyring.seal(credential.accessKeySecret, upstreamSecretBinding(sessionMac, credential.accessKeyId)),
+          credential.upstreamUserId ?? null,
+          credential.displayName,
+        ],
+      );
     },
     async upstreamCredential(sessionMac) {
-      const { rows } = await ex.query<{ access_key_id: string; secret_sealed: Buffer }>(
-        'SELECT access_key_id, secret_sealed FROM upstream_credentials WHERE session_mac = $1',
+      const { rows } = await ex.query<UpstreamSessionRow>(
+        'SELECT access_key_id, secret_sealed, upstream_user_id, display_name FROM upstream_credentials WHERE session_mac = $1',
         [sessionMac],
       );
       const r = rows[0];
-      if (!r) return undefined;
-      return {
-        accessKeyId: r.access_key_id,
-        accessKeySecret: keyring.open(r.secret_sealed, upstreamSecretBinding(sessionMac, r.access_key_id)),
-      };
+      return r && upstreamSessionOf(r, keyring, sessionMac);
     },
     async insertWorkspace(workspaceId, name) {
       await ex.query('INSERT INTO workspaces (workspace_id, workspace_name) VALUES ($1, $2)', [workspaceId, name]);

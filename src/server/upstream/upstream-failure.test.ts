@@ -44,4 +44,22 @@ describe('upstreamFailure: what a failed call to PAI becomes', () => {
     expect(slow).toMatchObject({ code: 'Upstream.Timeout', status: 504 });
     expect(slow.message).toContain(ENDPOINT);
   });
+
+  it('a body without a string Code, or with lower-case fields, still passes through without a 500', () => {
+    const numeric = upstreamFailure(
+      { code: 'undefined', data: { statusCode: 400, Code: 42, message: 'bad thing', requestId: 'r-2' } },
+      ENDPOINT,
+    );
+    expect(numeric).toMatchObject({ status: 400, code: 'HTTP400', message: 'bad thing', requestId: 'r-2' });
+    const none = upstreamFailure({ data: { statusCode: 503 } }, ENDPOINT);
+    expect(none).toMatchObject({ status: 503, code: 'HTTP503', message: 'PAI answered HTTP 503' });
+  });
+
+  it("an answer that is not PAI's JSON (a proxy's HTML page) is 502, whatever words the page holds", () => {
+    const html = new SyntaxError('Unexpected token \'<\', "<html><h1>504 Gateway Timeout</h1>" is not valid JSON');
+    const e = upstreamFailure(html, ENDPOINT);
+    expect(e).toMatchObject({ code: 'Upstream.Unavailable', status: 502 });
+    expect(e.message).toContain('something other than');
+    expect(e.message).not.toContain('<html>');
+  });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { routes } from '@/shared/api-routes';
 import type { BatchAction, BatchItemResult } from '@/shared/admin.schema';
 import type { CodeSource } from '@/shared/code-source.schema';
-import { AppError } from '@/server/errors';
+import { AppError, notFoundError } from '@/server/errors';
 import { createRouter, requireCaller, tableRoute, type AppContext } from '@/server/http';
 import type { IdentityRepository } from '@/server/storage';
 import { sessionCredential, UpstreamError, type Json, type Upstream, type UpstreamRequest } from './upstream';
@@ -69,7 +69,11 @@ export function upstreamCodeSourcesRoutes(deps: { upstream: Upstream; identity: 
   });
 
   app.openapi(tableRoute(routes.ListCodeSources), async (c) => {
-    const answer = await call(c, 'ListCodeSources', { query: queryOf(c.req.valid('query')) });
+    const { Accessibility, UserId, ...pai } = c.req.valid('query');
+    // This service's own filters: PAI would ignore them and answer an unfiltered list, so they are refused instead.
+    if (Accessibility !== undefined) throw notSupported('Accessibility filter in ListCodeSources');
+    if (UserId !== undefined) throw notSupported('UserId (creator) filter in ListCodeSources');
+    const answer = await call(c, 'ListCodeSources', { query: queryOf(pai) });
     const items = Array.isArray(answer.CodeSources) ? (answer.CodeSources as Json[]) : [];
     return c.json(
       {
@@ -133,20 +137,22 @@ export function upstreamCodeSourcesRoutes(deps: { upstream: Upstream; identity: 
       Publish: 'PublishCodeSource',
       Delete: 'DeleteCodeSource',
     };
-    // One item after the other, as the single operations would run; one item's refusal does not stop the rest,
-    // but PAI being unreachable does (every later item would fail the same way).
+    // One item after the other, as the single operations would run. One item's refusal does not stop the rest; PAI
+    // failing (5xx, throttling, unreachable) does: that item and the ones after it are reported as not done, and what
+    // was done before stays in the answer.
     const results: BatchItemResult[] = [];
+    let stopped: { code: string; message: string } | undefined;
     for (const id of input.CodeSourceIds) {
+      if (stopped) {
+        results.push({ CodeSourceId: id, Success: false, Code: 'NotAttempted', Message: `Not attempted: ${stopped.message}` });
+        continue;
+      }
       try {
         // PAI's ids are global: an id of another workspace must not be changed under this one's bulk action.
         const item = await upstream.call(credential, 'GetCodeSource', { params: { CodeSourceId: id } });
         if (str(item.WorkspaceId) !== input.WorkspaceId) {
-          results.push({
-            CodeSourceId: id,
-            Success: false,
-            Code: '201400002',
-            Message: `Code source ${id} does not exist or is not visible to you`,
-          });
+          const e = notFoundError(id);
+          results.push({ CodeSourceId: id, Success: false, Code: e.code, Message: e.message });
           continue;
         }
         await upstream.call(credential, operation[input.Action], { params: { CodeSourceId: id } });
@@ -156,7 +162,9 @@ export function upstreamCodeSourcesRoutes(deps: { upstream: Upstream; identity: 
           results.push({ CodeSourceId: id, Success: false, Code: error.code, Message: error.message });
           continue;
         }
-        throw error;
+        if (!(error instanceof UpstreamError || error instanceof AppError)) throw error;
+        stopped = { code: error.code, message: error.message };
+        results.push({ CodeSourceId: id, Success: false, Code: error.code, Message: error.message });
       }
     }
     const succeeded = results.filter((r) => r.Success).length;

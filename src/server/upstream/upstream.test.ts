@@ -88,6 +88,13 @@ describe('upstream mode: this console in front of PAI (played by a second instan
     expect(wrongSecret.res.status).toBe(400);
     expect(wrongSecret.res.json()).toMatchObject({ Code: 'SignatureDoesNotMatch' });
     expect(wrongSecret.res.headers['set-cookie']).toBeUndefined();
+    // A secret typed into the ID field: refused by PAI, and not written whole to A's log.
+    const swapped = 'SecretTypedInTheIdField0123456789';
+    expect((await signInWithKey(console_, swapped, TEST_USERS.dev.AccessKeyId)).res.status).toBe(404);
+    expect(console_.logs.join('\n')).not.toContain(swapped);
+    const malformed = await signInWithKey(console_, 'LTAI bad\nid', 'whatever-secret');
+    expect(malformed.res.status).toBe(400);
+    expect(malformed.res.json()).toMatchObject({ Code: 'InvalidParameter', Field: 'AccessKeyId' });
     const unknown = await signInWithKey(console_, 'LTAInoSuchKey000', 'whatever-secret');
     expect(unknown.res.status).toBe(404);
     expect(unknown.res.json()).toMatchObject({ Code: 'InvalidAccessKeyId.NotFound' });
@@ -97,7 +104,10 @@ describe('upstream mode: this console in front of PAI (played by a second instan
   it("shows PAI's code sources under PAI's rules for the signed-in user, and their workspaces", async () => {
     const dev = await signInWithKey(console_, TEST_USERS.dev.AccessKeyId, TEST_USERS.dev.AccessKeySecret);
     expect(dev.res.status).toBe(200);
-    expect(dev.res.json()).toMatchObject({ SignedIn: true, Mode: 'Upstream', UserName: `dev1 (${TEST_USERS.dev.AccessKeyId})` });
+    // PAI's id of the person: the items' UserId compare to it (B says it in GetCurrentUser).
+    const who = { SignedIn: true, Mode: 'Upstream', UserId: TEST_USERS.dev.UserId, UserName: `dev1 (${TEST_USERS.dev.AccessKeyId})` };
+    expect(dev.res.json()).toMatchObject(who);
+    expect((await httpRequest(`${console_.url}/api/v1/session`, { headers: dev.headers })).json()).toMatchObject(who);
     // A developer sees the public one only; the owner of both sees both (B's rules, not A's).
     expect(names(await list(console_, dev.headers))).toEqual([publicOfDev2]);
     const dev2 = await signInWithKey(console_, TEST_USERS.dev2.AccessKeyId, TEST_USERS.dev2.AccessKeySecret);
@@ -109,6 +119,13 @@ describe('upstream mode: this console in front of PAI (played by a second instan
       both.json().CodeSources as { DisplayName: string; HasCodeRepoAccessToken: boolean; CodeRepoAccessToken: string }[]
     ).find((c) => c.DisplayName === privateOfDev2);
     expect(withToken).toMatchObject({ HasCodeRepoAccessToken: true, CodeRepoAccessToken: '' });
+
+    // This service's own list filters would be ignored by PAI: refused rather than answered unfiltered.
+    for (const filter of ['Accessibility=PUBLIC', `UserId=${TEST_USERS.dev.UserId}`]) {
+      const refused = await httpRequest(`${console_.url}/api/v1/codesources?WorkspaceId=${WS}&${filter}`, { headers: dev.headers });
+      expect(refused.status).toBe(400);
+      expect(refused.json()).toMatchObject({ Code: 'OperationNotSupported.Upstream' });
+    }
 
     const workspaces = await httpRequest(`${console_.url}/api/v1/workspaces`, { headers: dev.headers });
     expect(workspaces.status).toBe(200);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { setCookie } from 'hono/cookie';
 import { API_VERSION, endpoints, fillPath, type OperationName } from '@/shared/api-paths';
@@ -7,6 +8,7 @@ import { AppError } from '@/server/errors';
 import type { AppContext } from '@/server/http';
 import type { Logger } from '@/server/logger';
 import type { IdentityRepository } from '@/server/storage';
+import type { UpstreamSession } from '@/server/identity.repository';
 
 // Alibaba Cloud's own client signs the calls (ACS3-HMAC-SHA256). It is CommonJS; createRequire loads it under tsx
 // and vitest alike (toolchain.md).
@@ -66,33 +68,42 @@ interface ClientFailure {
 /** Seconds to wait after PAI throttled a call: PAI does not say, so a short, honest hint. */
 const THROTTLE_RETRY_AFTER_S = 2;
 
+const text = (...values: unknown[]) => values.find((v): v is string => typeof v === 'string' && v !== '');
+
 /** What a failed call becomes: PAI's own error, or 502/504 naming the endpoint. Never a secret in it. */
 export function upstreamFailure(error: unknown, endpoint: string): Error {
-  const e = (error ?? {}) as ClientFailure;
+  const e = (error ?? {}) as ClientFailure & { data?: { code?: unknown; message?: unknown; requestId?: unknown } };
   const status = e.data?.statusCode;
   if (typeof status === 'number') {
-    const code = e.data?.Code ?? e.code ?? 'UnknownError';
-    const message = e.data?.Message ?? `PAI answered HTTP ${status}`;
+    const code = text(e.data?.Code, e.data?.code) ?? `HTTP${status}`;
+    const message = text(e.data?.Message, e.data?.message) ?? `PAI answered HTTP ${status}`;
+    const requestId = text(e.data?.RequestId, e.data?.requestId);
     if (code.startsWith('Throttling') || status === 429) {
-      return new UpstreamError(
-        429,
-        code,
-        `${message} (PAI throttled the call; retry in ${THROTTLE_RETRY_AFTER_S} seconds)`,
-        e.data?.RequestId,
-        {
-          'Retry-After': String(THROTTLE_RETRY_AFTER_S),
-        },
-      );
+      return new UpstreamError(429, code, `${message} (PAI throttled the call; retry in ${THROTTLE_RETRY_AFTER_S} seconds)`, requestId, {
+        'Retry-After': String(THROTTLE_RETRY_AFTER_S),
+      });
     }
     // A 5xx of PAI's stays a 5xx to our caller; its code and message still pass through.
-    return new UpstreamError(status, code, message, e.data?.RequestId);
+    return new UpstreamError(status, code, message, requestId);
   }
-  const text = `${e.name ?? ''} ${e.code ?? ''} ${e.message ?? ''}`;
-  if (/timeout|timed out|ETIMEDOUT/i.test(text)) {
+  // The client could not read the answer as JSON: an HTML page of a proxy, an empty body, a redirect.
+  if (e.name === 'SyntaxError') {
+    return new AppError('Upstream.Unavailable', `PAI's endpoint ${endpoint} answered with something other than PAI's JSON`);
+  }
+  // Judged by the error's name and code only: its message may quote what the endpoint sent.
+  if (
+    /timeout/i.test(`${e.name ?? ''} ${e.code ?? ''}`) ||
+    e.code === 'ETIMEDOUT' ||
+    /^ReadTimeout|^ConnectTimeout/.test(e.message ?? '')
+  ) {
     return new AppError('Upstream.Timeout', `PAI's endpoint ${endpoint} did not answer in time`);
   }
   return new AppError('Upstream.Unavailable', `PAI's endpoint ${endpoint} could not be reached (${transportReason(e)})`);
 }
+
+/** An AccessKey id for a log line: enough to tell keys apart, not the whole id. */
+export const maskedKeyId = (accessKeyId: string) =>
+  accessKeyId.length <= 8 ? '****' : `${accessKeyId.slice(0, 4)}****${accessKeyId.slice(-3)}`;
 
 /** A transport failure in a few words, from its error code only (a message could echo a header). */
 function transportReason(e: ClientFailure): string {
@@ -154,7 +165,7 @@ export function createUpstream(options: { endpoint: string; protocol: 'https' | 
         const failure = error instanceof AppError ? error : upstreamFailure(error, endpoint);
         logger.info('upstream call failed', {
           operation,
-          accessKeyId: credential.accessKeyId,
+          accessKeyId: maskedKeyId(credential.accessKeyId),
           status: failure instanceof UpstreamError ? failure.status : (failure as AppError).status,
           code: failure instanceof UpstreamError ? failure.code : (failure as AppError).code,
           durationMs: Math.round(performance.now() - started),
@@ -167,13 +178,19 @@ export function createUpstream(options: { endpoint: string; protocol: 'https' | 
   };
 }
 
-/** The local user row of a PAI identity: one per AccessKey id (a person may hold two keys; each signs as itself). */
-export const upstreamUserId = (accessKeyId: string) => `pai:${accessKeyId}`;
+/**
+ * The local user row of a PAI identity, one per AccessKey (sessions need a user). Its id and name are made from a hash
+ * of the exact key id, so two ids differing only in case cannot collide under the case-insensitive name index.
+ */
+export function upstreamUser(accessKeyId: string): { userId: string; userName: string } {
+  const digest = createHash('sha256').update(accessKeyId).digest('hex').slice(0, 24);
+  return { userId: `pai:${digest}`, userName: `pai:${digest}` };
+}
 
 /**
  * `POST /session` in upstream mode: the AccessKey pair is verified with one signed call to PAI (ListWorkspaces); on
- * success the pair is kept sealed with a new session and every call of that session is signed with it. Failed
- * attempts count against the same throttle as password sign-ins (keyed by the AccessKey id and the client).
+ * success the pair is kept sealed with a new session and every call of that session is signed with it. Every failed
+ * attempt counts against the same throttle as password sign-ins (keyed by the AccessKey id and the client).
  */
 export async function signInUpstream(
   c: AppContext,
@@ -184,38 +201,56 @@ export async function signInUpstream(
   const credential = { accessKeyId: credentials.AccessKeyId, accessKeySecret: credentials.AccessKeySecret };
   const client = c.get('client');
   const attempt = await throttle.attempt(`pai:${credential.accessKeyId}`, client?.address ?? 'local');
-  // Any failure stays counted (the attempt counts from the start): a refused key is a guess like a wrong password.
   await upstream.call(credential, 'ListWorkspaces', { query: { PageNumber: '1', PageSize: '1' } });
   await attempt.succeeded();
-  const userName = await upstreamUserName(upstream, credential);
-  const userId = upstreamUserId(credential.accessKeyId);
-  await identity.upsertUpstreamUser(userId, userName);
+  const who = await whoAtUpstream(upstream, credential);
+  const local = upstreamUser(credential.accessKeyId);
+  await identity.upsertUpstreamUser(local.userId, local.userName);
   const previous = c.get('sessionMac');
   if (previous) await identity.endSession(previous);
-  const { sessionId, csrfToken } = await sessions.start(userId);
-  await identity.saveUpstreamCredential(sessions.macOf(sessionId), credential.accessKeyId, credential.accessKeySecret);
+  const { sessionId, csrfToken } = await sessions.start(local.userId);
+  await identity.saveUpstreamCredential(sessions.macOf(sessionId), { ...credential, ...who });
   setCookie(c, SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: client?.secure ?? false });
-  return { SignedIn: true, UserId: userId, UserName: userName, CsrfToken: csrfToken, RequestId: c.get('requestId') };
+  return {
+    SignedIn: true,
+    ...upstreamIdentity({ ...who, accessKeyId: credential.accessKeyId }),
+    CsrfToken: csrfToken,
+    RequestId: c.get('requestId'),
+  };
 }
 
 /**
- * Who the key belongs to, for the header: PAI's API has no "who am I" among these operations, so the name is the
- * AccessKey id, with the user's name first when the endpoint answers GetCurrentUser (this service does).
+ * The session's `UserId`/`UserName` upstream: PAI's id of the person when the endpoint said it (the items' `UserId`
+ * compare to it), else the local row's id, which matches no item.
  */
-async function upstreamUserName(upstream: Upstream, credential: UpstreamCredential): Promise<string> {
+export function upstreamIdentity(who: { upstreamUserId: string | undefined; displayName: string; accessKeyId: string }): {
+  UserId: string;
+  UserName: string;
+} {
+  return { UserId: who.upstreamUserId ?? upstreamUser(who.accessKeyId).userId, UserName: who.displayName };
+}
+
+/**
+ * Who the key belongs to: PAI's API has no "who am I" among these operations, so the name is the AccessKey id, with
+ * the user's name and id when the endpoint answers GetCurrentUser (this service does).
+ */
+async function whoAtUpstream(
+  upstream: Upstream,
+  credential: UpstreamCredential,
+): Promise<{ upstreamUserId: string | undefined; displayName: string }> {
   try {
     const me = await upstream.call(credential, 'GetCurrentUser');
-    if (typeof me.UserName === 'string' && me.UserName.length > 0 && me.UserName.length <= 64) {
-      return `${me.UserName} (${credential.accessKeyId})`;
-    }
+    const name = typeof me.UserName === 'string' && me.UserName.length > 0 && me.UserName.length <= 64 ? me.UserName : undefined;
+    const id = typeof me.UserId === 'string' && /^[\w.:-]{1,64}$/.test(me.UserId) ? me.UserId : undefined;
+    if (name) return { upstreamUserId: id, displayName: `${name} (${credential.accessKeyId})` };
   } catch {
     // Not every endpoint has it; the key id alone is enough.
   }
-  return credential.accessKeyId;
+  return { upstreamUserId: undefined, displayName: credential.accessKeyId };
 }
 
 /** The session's PAI credential; a session without one (it was started before upstream mode) must sign in again. */
-export async function sessionCredential(c: AppContext, identity: IdentityRepository): Promise<UpstreamCredential> {
+export async function sessionCredential(c: AppContext, identity: IdentityRepository): Promise<UpstreamSession> {
   const mac = c.get('sessionMac');
   const credential = mac ? await identity.upstreamCredential(mac) : undefined;
   if (!credential) throw new AppError('Unauthenticated', 'Sign in with your PAI AccessKey');
