@@ -33,11 +33,18 @@ export function RequireSession() {
   useEffect(
     () =>
       onUnauthenticated(() => {
-        if (queryClient.getQueryData(sessionQuery().queryKey)?.SignedIn) {
+        const known = queryClient.getQueryData(sessionQuery().queryKey);
+        if (known?.SignedIn) {
           setExpired(true);
           return;
         }
-        const signedOut: SessionInfo & { Expired?: boolean } = { SignedIn: false, RequestId: '', Expired: true };
+        const signedOut: SessionInfo & { Expired?: boolean } = {
+          SignedIn: false,
+          Mode: known?.Mode ?? 'Local',
+          ...(known?.UpstreamEndpoint ? { UpstreamEndpoint: known.UpstreamEndpoint } : {}),
+          RequestId: '',
+          Expired: true,
+        };
         queryClient.setQueryData(sessionKeys.session(), signedOut);
       }),
     [queryClient],

@@ -22,7 +22,7 @@ import {
 } from './admin.schema';
 import { errorCodes } from './error-codes';
 import { gitCheckRequestSchema, gitCheckResponseSchema, gitRefsRequestSchema, gitRefsResponseSchema } from './git-remote.schema';
-import { currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema, signInSchema } from './session.schema';
+import { createSessionSchema, currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema } from './session.schema';
 
 /**
  * THE route table: every route of the service, declared once — method and path (from `endpoints`), request
@@ -304,10 +304,12 @@ export const routes = {
     ...endpoints.CreateSession,
     operationId: 'CreateSession',
     tags: ['Extensions'],
-    summary: 'Sign in with user name and password',
-    description: 'Sets the session cookie; replaces a session the browser already has.',
+    summary: 'Sign in: user name and password, or (upstream mode) your PAI AccessKey',
+    description:
+      'Sets the session cookie; replaces a session the browser already has. With `Mode: Upstream` (see GetSession) ' +
+      "the body is `{AccessKeyId, AccessKeySecret}`: the pair is verified with one signed call to PAI and kept sealed in this server's session only.",
     security: [],
-    request: { body: { required: true, content: { 'application/json': { schema: signInSchema } } } },
+    request: { body: { required: true, content: { 'application/json': { schema: createSessionSchema } } } },
     responses: { 200: json(sessionInfoSchema, 'Signed in'), ...errors(400, 401, 403, 413, 415, 429) },
   }),
   DeleteSession: route({
