@@ -1,7 +1,8 @@
 import { deleteCookie } from 'hono/cookie';
 import { routes } from '@/shared/api-routes';
 import { isAdmin, canCreate } from '@/shared/roles';
-import type { SessionInfo } from '@/shared/session.schema';
+import { signInSchema, type SessionInfo } from '@/shared/session.schema';
+import { validationError } from './errors';
 import { createRouter, requireCaller, tableRoute } from './http';
 import type { IdentityRepository } from './storage';
 import { checkCsrf, SESSION_COOKIE, type Sessions, type SignInThrottle } from './auth';
@@ -18,26 +19,30 @@ export function sessionRoutes(deps: { identity: IdentityRepository; sessions: Se
     const info: SessionInfo = caller
       ? {
           SignedIn: true,
+          Mode: 'Local',
           UserId: caller.userId,
           UserName: caller.userName,
           ...(mac ? { CsrfToken: sessions.csrfTokenOf(mac) } : {}),
           RequestId: c.get('requestId'),
         }
-      : { SignedIn: false, RequestId: c.get('requestId') };
+      : { SignedIn: false, Mode: 'Local', RequestId: c.get('requestId') };
     return c.json(info, 200);
   });
 
   app.openapi(tableRoute(routes.CreateSession), async (c) => {
     // No session yet, so no token: the origin checks still stop a cross-site sign-in (login CSRF).
     checkCsrf(c, undefined);
-    return c.json(await signInBrowser(c, c.req.valid('json'), { identity, sessions, throttle }), 200);
+    const body = c.req.valid('json');
+    const credentials = signInSchema.safeParse(body);
+    if (!credentials.success) throw validationError(credentials.error, body);
+    return c.json(await signInBrowser(c, credentials.data, { identity, sessions, throttle }), 200);
   });
 
   app.openapi(tableRoute(routes.DeleteSession), async (c) => {
     const mac = c.get('sessionMac');
     if (mac) await identity.endSession(mac);
     deleteCookie(c, SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'Strict' });
-    const info: SessionInfo = { SignedIn: false, RequestId: c.get('requestId') };
+    const info: SessionInfo = { SignedIn: false, Mode: 'Local', RequestId: c.get('requestId') };
     return c.json(info, 200);
   });
 

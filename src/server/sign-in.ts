@@ -31,5 +31,12 @@ export async function signInBrowser(
   if (previous) await identity.endSession(previous);
   const { sessionId, csrfToken } = await sessions.start(user.userId);
   setCookie(c, SESSION_COOKIE, sessionId, { httpOnly: true, sameSite: 'Strict', path: '/', secure: client?.secure ?? false });
-  return { SignedIn: true, UserId: user.userId, UserName: user.userName, CsrfToken: csrfToken, RequestId: c.get('requestId') };
+  return {
+    SignedIn: true,
+    Mode: 'Local',
+    UserId: user.userId,
+    UserName: user.userName,
+    CsrfToken: csrfToken,
+    RequestId: c.get('requestId'),
+  };
 }
