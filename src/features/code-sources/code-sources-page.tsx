@@ -7,6 +7,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useEffectEvent, useMemo, u
 import { useLocation, useNavigate, useNavigationType, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
+import { useBackendMode } from '@/lib/backend-mode';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
 import { ColumnSettings } from '@/components/column-settings';
@@ -70,6 +71,10 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const actions = useCodeSourceActions();
   const canCreate = canCreateIn(workspace);
   const isAdmin = workspace?.IsAdmin ?? false;
+  // Upstream (PAI) there is no member list and no counts: no "created by" filter (an admin gets "Created by me"),
+  // no counts, and nothing asks for them.
+  const { upstream } = useBackendMode();
+  const membersShown = isAdmin && !upstream;
 
   const setParams = (patch: Partial<ListParams>, options: { replace?: boolean; state?: unknown } = {}) =>
     setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), options);
@@ -80,8 +85,8 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const request: ListRequest = useMemo(() => ({ ...params, workspaceId, userId }), [params, workspaceId, userId]);
   const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
   const data = list.data;
-  const counts = useQuery({ ...codeSourceCountsQuery(workspaceId), enabled: isAdmin });
-  const members = useQuery({ ...workspaceMembersQuery(workspaceId), enabled: isAdmin });
+  const counts = useQuery({ ...codeSourceCountsQuery(workspaceId), enabled: membersShown });
+  const members = useQuery({ ...workspaceMembersQuery(workspaceId), enabled: membersShown });
   // Rows shown while the next view loads belong to the previous view: they are not offered for selection.
   const pageRows = useMemo(() => (list.isPlaceholderData ? [] : (data?.CodeSources ?? [])), [list.isPlaceholderData, data]);
   const selection = useBulkSelection(filterKey(workspaceId, params), pageRows);
@@ -306,6 +311,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           <p className="page-intro">{t('page.intro')}</p>
         </div>
       </div>
+      {upstream && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('upstream.listNote')} />}
       {workspace && !canCreate && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('list.readOnly')} />}
       {!notMember && (
         <div className="toolbar" role="search">
@@ -328,7 +334,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
                 { value: 'PUBLIC', label: t('visibility.PUBLIC') },
               ]}
             />
-            {isAdmin ? (
+            {membersShown ? (
               <CreatorFilter
                 params={params}
                 userId={userId}
@@ -343,7 +349,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
                 </Checkbox>
               )
             )}
-            {isAdmin && counts.data && (
+            {membersShown && counts.data && (
               <VisibilityCounts
                 publicCount={counts.data.PublicCount}
                 privateCount={counts.data.PrivateCount}
