@@ -1,11 +1,13 @@
 import { screen, within } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { sessionKeys } from '@/lib/session.api';
 import { apiPaths } from '@/shared/api-paths';
 import { serveInProcess } from '@/testing/in-process-api';
 import { renderConsole, testQueryClient } from '@/testing/render-console';
 import { WS } from '@/testing/test-seed';
 import { serveUpstream, TEST_ENDPOINT } from '@/testing/upstream-api';
 import { AppRoutes } from './app';
+import SessionExpiredDialog from './session-expired-dialog';
 
 describe('the frame in upstream mode', { timeout: 90_000 }, () => {
   it("names PAI's endpoint in the header and offers no Activity", async () => {
@@ -29,6 +31,25 @@ describe('the frame in upstream mode', { timeout: 90_000 }, () => {
     expect(await screen.findByText('Activity is not available', {}, { timeout: 15_000 })).toBeInTheDocument();
     expect(api.unsupportedCalls()).toEqual([]);
     expect(api.attempted.some((r) => r.url.pathname === apiPaths.workspaceEvents(WS))).toBe(false);
+  });
+});
+
+describe('the session-expired dialog in upstream mode', () => {
+  it('asks for the AccessKey again (never prefilled), with the endpoint', async () => {
+    const queryClient = testQueryClient();
+    queryClient.setQueryData(sessionKeys.session(), {
+      SignedIn: true,
+      Mode: 'Upstream',
+      UpstreamEndpoint: TEST_ENDPOINT,
+      UserId: '1234',
+      UserName: 'ram-user',
+      RequestId: 'r-1',
+    });
+    renderConsole(<SessionExpiredDialog userName="ram-user" onSignedIn={vi.fn()} />, { queryClient });
+    expect(await screen.findByLabelText('AccessKey ID')).toHaveValue('');
+    expect(screen.getByLabelText('AccessKey secret')).toHaveAttribute('type', 'password');
+    expect(screen.queryByLabelText('User name')).toBeNull();
+    expect(screen.getByText(new RegExp(`^Signing in to PAI at ${TEST_ENDPOINT.replaceAll('.', '\\.')}\\.`))).toBeInTheDocument();
   });
 });
 
