@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '@/shared/error-codes';
+import { errorCodes, type ErrorCode } from '@/shared/error-codes';
 import { ApiError } from '@/lib/api-client';
 import { en, type MessageKey } from './en';
 import { errorText, isForeignCode } from './error-text';
 import { format, type Translate } from './i18n';
 
 const t: Translate = (key: MessageKey, values) => format(en[key], values);
-const error = (status: number, Code: string, Message = 'the server says') => new ApiError(status, { Code, Message, RequestId: 'r-1' });
+// (The body's type knows only this service's codes; PAI's pass through upstream.)
+const error = (status: number, Code: string, Message = 'the server says') =>
+  new ApiError(status, { Code: Code as ErrorCode, Message, RequestId: 'r-1' });
 
 describe('errorText: our own codes in our words, PAI-only codes with their Message', () => {
   it('never shows the server Message for a code this service answers itself (local mode is unchanged)', () => {
