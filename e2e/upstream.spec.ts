@@ -20,7 +20,7 @@ test("upstream mode: sign in with an AccessKey, see PAI's code sources under its
   await page.getByLabel('AccessKey ID').fill(UPSTREAM_USER.AccessKeyId);
   await page.getByLabel('AccessKey secret').fill('not-the-secret-of-uma-0000000000');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByText(/SignatureDoesNotMatch|signature/i).first()).toBeVisible();
+  await expect(page.getByText('The AccessKey secret does not match this AccessKey ID.')).toBeVisible();
   await shot('upstream-sign-in-refused');
 
   await page.getByLabel('AccessKey secret').fill(UPSTREAM_USER.AccessKeySecret);
@@ -50,12 +50,22 @@ test("upstream mode: sign in with an AccessKey, see PAI's code sources under its
   const found = (await inPai.json()) as { CodeSources: { DisplayName: string; UserName: string }[] };
   expect(found.CodeSources).toEqual([expect.objectContaining({ DisplayName: 'up-made-by-uma', UserName: UPSTREAM_USER.UserName })]);
 
+  // Made public from the list, with a confirmation that says it is one-way on PAI.
+  await row(page, 'up-made-by-uma').getByRole('button', { name: 'More actions for up-made-by-uma' }).click();
+  await page.getByRole('menuitem', { name: 'Make public' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Make "up-made-by-uma" public?' });
+  await expect(confirm.getByText(/This cannot be undone: PAI cannot make it private again/)).toBeVisible();
+  await shot('upstream-confirm-public');
+  await confirm.getByRole('button', { name: 'Make public' }).click();
+  await expect(row(page, 'up-made-by-uma').getByText('Public')).toBeVisible();
+
   // Details: no Make private (PAI's publish is one-way) and no history, each with a line saying why.
   await row(page, 'up-made-by-uma').getByRole('link', { name: 'up-made-by-uma' }).click();
-  const details = page.getByRole('dialog');
-  await expect(details.getByText('up-made-by-uma').first()).toBeVisible();
+  const details = page.getByRole('dialog', { name: 'up-made-by-uma' });
+  await expect(details.getByText('PAI cannot make a public code configuration private again.').first()).toBeVisible();
   await expect(details.getByRole('button', { name: 'Make private' })).toHaveCount(0);
-  await expect(details.getByText(/cannot make a public code configuration private/i)).toBeVisible();
-  await expect(details.getByText(/History is not available/i)).toBeVisible();
+  await expect(details.getByRole('button', { name: 'Edit' })).toBeEnabled();
   await shot('upstream-details');
+  await details.getByRole('tab', { name: 'History' }).click();
+  await expect(details.getByText("History is not available for PAI's code configurations.")).toBeVisible();
 });

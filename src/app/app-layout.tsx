@@ -6,6 +6,7 @@ import { Link, Outlet, useMatch, useNavigate, useOutletContext, useSearchParams 
 import { apiPaths } from '@/shared/api-paths';
 import { isAdmin, isGuestOnly } from '@/shared/roles';
 import type { SessionInfo } from '@/shared/session.schema';
+import { useBackendMode } from '@/lib/backend-mode';
 import { useI18n, type Translate } from '@/lib/i18n/i18n';
 import { errorText } from '@/lib/i18n/error-text';
 import { sessionQuery, signOut, workspacesQuery, type Workspace } from '@/lib/session.api';
@@ -57,6 +58,8 @@ export function AppLayout() {
   // RequireSession renders this frame only once the session is loaded and signed in.
   const session = useQuery(sessionQuery()).data;
   const workspaces = useQuery(workspacesQuery());
+  // Upstream: the data is PAI's (the header says whose), and PAI keeps no activity (no link to it).
+  const { upstream, endpoint } = useBackendMode();
   const [searchParams, setSearchParams] = useSearchParams();
   const urlWorkspace = searchParams.get('workspace');
 
@@ -87,7 +90,7 @@ export function AppLayout() {
     }
   }, [urlWorkspace, workspaces.data]);
 
-  const onActivity = useMatch('/activity') !== null;
+  const onActivity = useMatch('/activity') !== null && !upstream;
   // Switching workspace keeps the section (list or activity) and starts it afresh there.
   const switchWorkspace = (id: string) =>
     void navigate(`${onActivity ? '/activity' : '/code-sources'}?workspace=${encodeURIComponent(id)}`);
@@ -137,6 +140,11 @@ export function AppLayout() {
           <CodeOutlined aria-hidden style={{ fontSize: 20, color: '#69b1ff' }} />
           <span className="product-name">{t('app.product')}</span>
         </Link>
+        {upstream && (
+          <Tag className="tag-gold upstream-tag" title={t('header.upstreamTitle', { endpoint: endpoint ?? '' })}>
+            {t('header.upstream', { endpoint: endpoint ?? '' })}
+          </Tag>
+        )}
         <Select
           aria-label={t('header.workspace')}
           value={current ? current.WorkspaceId : undefined}
@@ -161,9 +169,11 @@ export function AppLayout() {
           <Link to={`/code-sources${workspaceQuery}`} aria-current={onActivity ? undefined : 'page'}>
             {t('nav.codeConfig')}
           </Link>
-          <Link to={`/activity${workspaceQuery}`} aria-current={onActivity ? 'page' : undefined}>
-            {t('nav.activity')}
-          </Link>
+          {!upstream && (
+            <Link to={`/activity${workspaceQuery}`} aria-current={onActivity ? 'page' : undefined}>
+              {t('nav.activity')}
+            </Link>
+          )}
         </nav>
         <div className="spacer" />
         <div className="header-controls">

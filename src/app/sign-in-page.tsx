@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Divider } from 'antd';
+import { Alert, Button, Divider, Skeleton } from 'antd';
 import { useLayoutEffect } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import type { SessionInfo } from '@/shared/session.schema';
@@ -19,7 +19,7 @@ export function safeReturnTo(value: string | null): string {
 }
 
 /**
- * Sign in with user name and password; afterwards back to where the user was. With a live session (a bookmark,
+ * Sign in with user name and password (upstream: the user's PAI AccessKey); afterwards back to where the user was. With a live session (a bookmark,
  * a second tab) it offers to continue as that user, or to sign in as another, which replaces the session.
  */
 export function SignInPage() {
@@ -50,7 +50,7 @@ export function SignInPage() {
           {t('signIn.title')}
         </h1>
         <p className="page-intro" style={{ marginBottom: 16 }}>
-          {t('signIn.subtitle')}
+          {session.data?.Mode === 'Upstream' ? t('signIn.upstreamSubtitle') : t('signIn.subtitle')}
         </p>
         {current !== undefined && (
           <section aria-label={t('signIn.current')}>
@@ -61,15 +61,20 @@ export function SignInPage() {
             <Divider plain>{t('signIn.orAnother')}</Divider>
           </section>
         )}
-        <SignInForm
-          onSignedIn={onSignedIn}
-          primary={current === undefined}
-          notice={
-            searchParams.get('expired') === '1' ? (
-              <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('signIn.expired')} />
-            ) : undefined
-          }
-        />
+        {/* Which fields to ask for is the server's mode, which the session answer says. */}
+        {session.isPending ? (
+          <Skeleton active title={false} paragraph={{ rows: 4 }} />
+        ) : (
+          <SignInForm
+            onSignedIn={onSignedIn}
+            primary={current === undefined}
+            notice={
+              searchParams.get('expired') === '1' ? (
+                <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('signIn.expired')} />
+              ) : undefined
+            }
+          />
+        )}
       </div>
     </main>
   );

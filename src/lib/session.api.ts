@@ -1,5 +1,5 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import type { SessionInfo, SignIn, Workspace } from '@/shared/session.schema';
+import type { AccessKeySignIn, SessionInfo, SignIn, Workspace } from '@/shared/session.schema';
 import { callApi, setCsrfTokenSource } from './api-client';
 
 export type { Workspace };
@@ -9,8 +9,11 @@ export async function getSession(signal?: AbortSignal): Promise<SessionInfo> {
   return (await callApi('GetSession', { signal })).data;
 }
 
-/** POST /api/v1/session — sign in with user name and password (replaces a session the browser has). */
-export async function signIn(body: SignIn): Promise<SessionInfo> {
+/**
+ * POST /api/v1/session — sign in with user name and password, or upstream with the user's PAI AccessKey (replaces a
+ * session the browser has).
+ */
+export async function signIn(body: SignIn | AccessKeySignIn): Promise<SessionInfo> {
   return (await callApi('CreateSession', { body })).data;
 }
 

@@ -36,7 +36,10 @@ export const apiErrorBodySchema = z
   .object({
     RequestId: z.string(),
     HostId: z.string(),
-    Code: z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
+    Code: z.union([
+      z.enum(Object.keys(errorCodes) as [keyof typeof errorCodes, ...(keyof typeof errorCodes)[]]),
+      z.string().meta({ description: "Upstream mode (PAI_ENDPOINT): PAI's own Code, passed through as PAI answered it." }),
+    ]),
     Message: z.string(),
     Field: z.string().optional().meta({ description: 'The parameter at fault (extension).' }),
     Rule: z.string().optional().meta({ description: 'Which rule it broke, e.g. too_long (extension).' }),
@@ -84,9 +87,11 @@ const errorDescriptions = {
   412: 'If-Match does not match the current ETag',
   413: 'The body is larger than 64 KiB',
   415: 'The body is not application/json',
-  429: 'Too many failed sign-ins, or too many Git checks at once or in a minute; see Retry-After',
+  429: 'Too many failed sign-ins, or too many Git checks at once or in a minute, or (upstream mode) PAI throttled the call; see Retry-After',
   500: 'An unexpected fault; the RequestId identifies it in the server log',
+  502: "Upstream mode: PAI's endpoint could not be reached or did not answer with PAI's JSON (the message names it)",
   503: 'The database cannot be reached (the health check, or any call while it is down)',
+  504: "Upstream mode: PAI's endpoint did not answer within PAI_TIMEOUT_MS (the message names it)",
 } as const;
 /** The error responses of a route: the statuses given, and the 500 any route may answer. */
 function errors<S extends keyof typeof errorDescriptions>(...statuses: S[]) {
@@ -109,12 +114,15 @@ const written = (description: string) => ({ ...json(codeSourceWriteResponseSchem
 /**
  * What the shared middleware may answer on a route whatever its handler does: any request to the API may carry a
  * repeated query parameter or a bad signature (400) or an unknown AccessKeyId (404); any write may fail the origin
- * checks (403) or exceed the body limit (413); anything may fault (500).
+ * checks (403) or exceed the body limit (413); anything may fault (500); in upstream mode PAI may throttle (429), be
+ * unreachable (502) or silent (504).
  */
 function commonErrorStatuses(r: RouteConfig): (keyof typeof errorDescriptions)[] {
   const statuses: (keyof typeof errorDescriptions)[] = [];
   if (r.path.startsWith('/api/')) statuses.push(400, 404);
   if (r.method !== 'get') statuses.push(403, 413);
+  // Upstream mode: what the session's calls to PAI may come back with (PAI's own errors pass through as well).
+  if (r.path.startsWith('/api/v1/') && r.path !== '/api/v1/openapi.json') statuses.push(429, 502, 504);
   return statuses;
 }
 

@@ -4,6 +4,7 @@ import { limits } from '@/shared/code-source.constants';
 import type { ErrorCode } from '@/shared/error-codes';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
+import { useBackendMode } from '@/lib/backend-mode';
 import { errorText } from '@/lib/i18n/error-text';
 import type { MessageKey } from '@/lib/i18n/en';
 import { useI18n, type Translate } from '@/lib/i18n/i18n';
@@ -20,7 +21,7 @@ export interface BulkResult {
   action: BatchAction;
   total: number;
   succeeded: number;
-  failures: { id: string; name: string; code: string }[];
+  failures: { id: string; name: string; code: string; message?: string }[];
 }
 
 /** Items that no longer exist for the caller: a retry cannot help, so they leave the selection. */
@@ -44,14 +45,17 @@ const TEXT = {
   Delete: { title: 'bulk.deleteTitle', one: 'delete.confirmTitle', text: 'bulk.deleteText', ok: 'delete.ok', done: 'bulk.doneDelete' },
 } as const satisfies Record<BatchAction, Record<string, MessageKey>>;
 
-/** Why one item of a batch failed, in the user's language (by its Code; never the server's English Message). */
-export function batchFailureText(code: string, t: Translate): string {
+/**
+ * Why one item of a batch failed, in the user's language (by its Code; the server's English Message only for a code
+ * of PAI's that the console has no words for, upstream).
+ */
+export function batchFailureText(code: string, t: Translate, message?: string): string {
   if (code === 'AlreadyDeleted') return t('bulk.reason.AlreadyDeleted');
   if (code === '201400002') return t('bulk.reason.NotFound');
   if (code === 'Forbidden.NoPermission') return t('perm.notCreator');
   // (The status only matters for codes without their own text; errorCodes' table stays off the first screen.)
   const status = code === 'InternalError' || code === 'ServiceUnavailable' ? 500 : 400;
-  return errorText(new ApiError(status, { Code: code as ErrorCode }), t);
+  return errorText(new ApiError(status, { Code: code as ErrorCode, ...(message ? { Message: message } : {}) }), t);
 }
 
 /**
@@ -62,6 +66,7 @@ export function useBulkActions(workspaceId: string, selection: Selection) {
   const { t } = useI18n();
   const { confirm, message } = useFeedback();
   const batch = useBatchCodeSources(workspaceId);
+  const { upstream } = useBackendMode();
   const [result, setResult] = useState<BulkResult | undefined>();
 
   const run = (action: BatchAction) => {
@@ -70,7 +75,14 @@ export function useBulkActions(workspaceId: string, selection: Selection) {
     const only = items.length === 1 ? items[0] : undefined;
     confirm({
       title: only ? t(text.one, { name: only.DisplayName }) : t(text.title, { count: items.length }),
-      content: <ConfirmContent text={t(text.text)} items={items} label={t('bulk.listLabel')} />,
+      // Upstream, making public is one-way (PAI has no unpublish): the confirmation says so.
+      content: (
+        <ConfirmContent
+          text={upstream && action === 'Publish' ? t('upstream.bulkPublishText') : t(text.text)}
+          items={items}
+          label={t('bulk.listLabel')}
+        />
+      ),
       okText: t(text.ok),
       cancelText: t('common.cancel'),
       danger: action === 'Delete',
@@ -82,6 +94,7 @@ export function useBulkActions(workspaceId: string, selection: Selection) {
               id: r.CodeSourceId,
               name: names.get(r.CodeSourceId) ?? r.CodeSourceId,
               code: r.Code ?? 'InternalError',
+              ...(r.Message ? { message: r.Message } : {}),
             }));
             selection.keepOnly(failures.filter((f) => !GONE.has(f.code)).map((f) => f.id));
             setResult({ action, total: answer.Results.length, succeeded: answer.SucceededCount, failures });
@@ -107,7 +120,10 @@ function ConfirmContent({ text, items, label }: { text: string; items: CodeSourc
   );
 }
 
-/** "N selected — Make public · Make private · Delete · Clear" above the table while rows are selected. */
+/**
+ * "N selected — Make public · Make private · Delete · Clear" above the table while rows are selected. Upstream there
+ * is no Make private (PAI cannot unpublish), and a line says so in its place.
+ */
 export function BulkActionBar({
   selection,
   onAction,
@@ -118,6 +134,7 @@ export function BulkActionBar({
   busy: boolean;
 }) {
   const { t } = useI18n();
+  const { upstream } = useBackendMode();
   if (selection.count === 0) return null;
   const tooMany = selection.count > limits.batchItems ? t('bulk.tooMany', { max: limits.batchItems }) : undefined;
   return (
@@ -127,9 +144,11 @@ export function BulkActionBar({
         <ReasonedButton size="small" reason={tooMany} loading={busy} onClick={() => onAction('Publish')}>
           {t('action.makePublic')}
         </ReasonedButton>
-        <ReasonedButton size="small" reason={tooMany} loading={busy} onClick={() => onAction('Unpublish')}>
-          {t('action.makePrivate')}
-        </ReasonedButton>
+        {!upstream && (
+          <ReasonedButton size="small" reason={tooMany} loading={busy} onClick={() => onAction('Unpublish')}>
+            {t('action.makePrivate')}
+          </ReasonedButton>
+        )}
         <ReasonedButton size="small" danger reason={tooMany} loading={busy} onClick={() => onAction('Delete')}>
           {t('action.delete')}
         </ReasonedButton>
@@ -138,6 +157,7 @@ export function BulkActionBar({
         </Button>
       </Space>
       {tooMany && <span className="muted">{tooMany}</span>}
+      {upstream && <span className="muted">{t('upstream.noUnpublish')}</span>}
     </div>
   );
 }
@@ -175,7 +195,7 @@ export function BulkResultSummary({ result, onClose }: { result: BulkResult; onC
                 {result.failures.map((failure) => (
                   <tr key={failure.id}>
                     <td>{failure.name}</td>
-                    <td>{batchFailureText(failure.code, t)}</td>
+                    <td>{batchFailureText(failure.code, t, failure.message)}</td>
                   </tr>
                 ))}
               </tbody>

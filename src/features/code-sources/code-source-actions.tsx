@@ -3,6 +3,7 @@ import { Space, type MenuProps } from 'antd';
 import { Link } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import type { Workspace } from '@/lib/session.api';
+import { useBackendMode } from '@/lib/backend-mode';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
 import { useFeedback } from '@/components/feedback';
@@ -17,13 +18,15 @@ export function useCodeSourceActions() {
   const { t } = useI18n();
   const setVisibility = useSetVisibility();
   const remove = useDeleteCodeSource();
+  const { upstream } = useBackendMode();
 
-  // Both directions are confirmed: making it private can break other members' training jobs.
+  // Both directions are confirmed: making it private can break other members' training jobs. Upstream, making it
+  // public is for good (PAI cannot unpublish), and the confirmation says so.
   const confirmVisibility = (item: CodeSource, visibility: 'PUBLIC' | 'PRIVATE') => {
     const key = visibility === 'PUBLIC' ? 'publish' : 'unpublish';
     confirm({
       title: t(`${key}.confirmTitle`, { name: item.DisplayName }),
-      content: t(`${key}.confirmText`),
+      content: upstream && visibility === 'PUBLIC' ? t('upstream.publishText') : t(`${key}.confirmText`),
       okText: t(`${key}.ok`),
       cancelText: t('common.cancel'),
       onOk: () =>
@@ -56,7 +59,7 @@ export function useCodeSourceActions() {
   /** From the moment its delete is sent, a code source's details must not be fetched again (they would be a 404). */
   const isDeleting = (id: string) => remove.variables?.CodeSourceId === id && (remove.isPending || remove.isSuccess);
 
-  return { makePublic, makePrivate, confirmDelete, isDeleting };
+  return { makePublic, makePrivate, confirmDelete, isDeleting, upstream };
 }
 
 export interface RowActionsProps {
@@ -90,6 +93,8 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
   const reasons = [...new Set([duplicateReason, reason].filter((r): r is string => r !== undefined))];
   const describedBy = (allowed: boolean) => (allowed ? undefined : { 'aria-describedby': reasonId });
   const isPublic = item.Accessibility === 'PUBLIC';
+  // Upstream: PAI cannot make a public code source private again, nor hand it to another owner.
+  const noUnpublish = actions.upstream && isPublic;
   const items = (): MenuProps['items'] => [
     {
       key: 'duplicate',
@@ -98,14 +103,26 @@ export function RowActions({ item, workspace, userId, detailsHref, onEdit, onDup
       ...describedBy(can.duplicate.allowed),
       onClick: () => onDuplicate(item),
     },
-    {
-      key: 'visibility',
-      label: isPublic ? t('action.makePrivate') : t('action.makePublic'),
-      disabled: !can.manage.allowed,
-      ...describedBy(can.manage.allowed),
-      onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
-    },
-    ...(can.transfer.allowed ? [{ key: 'transfer', label: t('action.transferOwner'), onClick: () => onTransfer(item) }] : []),
+    ...(noUnpublish
+      ? [
+          {
+            key: 'no-unpublish',
+            type: 'group' as const,
+            label: <span className="menu-reason">{t('upstream.noUnpublish')}</span>,
+          },
+        ]
+      : [
+          {
+            key: 'visibility',
+            label: isPublic ? t('action.makePrivate') : t('action.makePublic'),
+            disabled: !can.manage.allowed,
+            ...describedBy(can.manage.allowed),
+            onClick: () => void (isPublic ? actions.makePrivate(item) : actions.makePublic(item)),
+          },
+        ]),
+    ...(can.transfer.allowed && !actions.upstream
+      ? [{ key: 'transfer', label: t('action.transferOwner'), onClick: () => onTransfer(item) }]
+      : []),
     { type: 'divider' },
     {
       key: 'delete',

@@ -64,6 +64,9 @@ export default function CodeSourceDetailsDrawer({
   const can = item ? abilitiesFor(item, workspace, userId) : undefined;
   const reason = can?.manage.reason ? t(can.manage.reason) : undefined;
   const readOnly = can ? !can.manage.allowed && !can.duplicate.allowed : true;
+  // Upstream (PAI): no Make private for a public one, no owner transfer, no history.
+  const { upstream } = actions;
+  const noUnpublish = upstream && item?.Accessibility === 'PUBLIC';
 
   const footer =
     item && can && !readOnly ? (
@@ -78,15 +81,17 @@ export default function CodeSourceDetailsDrawer({
             {t('action.duplicate')}
           </Button>
         </Tooltip>
-        <Tooltip title={reason}>
-          <Button
-            disabled={!can.manage.allowed}
-            onClick={() => void (item.Accessibility === 'PUBLIC' ? actions.makePrivate(item) : actions.makePublic(item))}
-          >
-            {item.Accessibility === 'PUBLIC' ? t('action.makePrivate') : t('action.makePublic')}
-          </Button>
-        </Tooltip>
-        {can.transfer.allowed && <Button onClick={() => onTransfer(item)}>{t('action.transferOwner')}</Button>}
+        {!noUnpublish && (
+          <Tooltip title={reason}>
+            <Button
+              disabled={!can.manage.allowed}
+              onClick={() => void (item.Accessibility === 'PUBLIC' ? actions.makePrivate(item) : actions.makePublic(item))}
+            >
+              {item.Accessibility === 'PUBLIC' ? t('action.makePrivate') : t('action.makePublic')}
+            </Button>
+          </Tooltip>
+        )}
+        {can.transfer.allowed && !upstream && <Button onClick={() => onTransfer(item)}>{t('action.transferOwner')}</Button>}
         <Tooltip title={reason}>
           <Button danger disabled={!can.manage.allowed} onClick={() => void actions.confirmDelete(item, onClose)}>
             {t('action.delete')}
@@ -129,13 +134,17 @@ export default function CodeSourceDetailsDrawer({
             {
               key: 'details',
               label: t('details.tabDetails'),
-              children: <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} />,
+              children: <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} noUnpublish={noUnpublish} />,
             },
-            // Rendered (and its history asked for) only while the tab is open.
+            // Rendered (and its history asked for) only while the tab is open; PAI keeps none, which the tab says.
             {
               key: 'history',
               label: t('details.tabHistory'),
-              children: <CodeSourceHistory workspaceId={workspaceId} id={item.CodeSourceId} />,
+              children: upstream ? (
+                <Typography.Paragraph type="secondary">{t('upstream.noHistory')}</Typography.Paragraph>
+              ) : (
+                <CodeSourceHistory workspaceId={workspaceId} id={item.CodeSourceId} />
+              ),
             },
           ]}
         />
@@ -144,7 +153,7 @@ export default function CodeSourceDetailsDrawer({
   );
 }
 
-function DetailsBody({ item, canCheck }: { item: CodeSource; canCheck: boolean }) {
+function DetailsBody({ item, canCheck, noUnpublish }: { item: CodeSource; canCheck: boolean; noUnpublish: boolean }) {
   const { t } = useI18n();
   const snippet = trainingJobSnippet(item);
   return (
@@ -171,7 +180,18 @@ function DetailsBody({ item, canCheck }: { item: CodeSource; canCheck: boolean }
             label: t('field.description'),
             children: item.Description || <Typography.Text type="secondary">—</Typography.Text>,
           },
-          { key: 'visibility', label: t('field.visibility'), children: <VisibilityTag value={item.Accessibility} t={t} /> },
+          {
+            key: 'visibility',
+            label: t('field.visibility'),
+            children: noUnpublish ? (
+              <Space direction="vertical" size={2}>
+                <VisibilityTag value={item.Accessibility} t={t} />
+                <Typography.Text type="secondary">{t('upstream.noUnpublish')}</Typography.Text>
+              </Space>
+            ) : (
+              <VisibilityTag value={item.Accessibility} t={t} />
+            ),
+          },
           {
             key: 'repo',
             label: t('field.codeRepo'),

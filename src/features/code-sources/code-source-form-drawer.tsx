@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Drawer, Skeleton } from 'antd';
+import { Alert, Button, Drawer, Skeleton } from 'antd';
 import { useCallback, useEffect, useEffectEvent, useRef, useState, type ReactNode } from 'react';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
+import { useBackendMode } from '@/lib/backend-mode';
 import { useI18n } from '@/lib/i18n/i18n';
 import { sessionQuery, type Workspace } from '@/lib/session.api';
 import { useFeedback } from '@/components/feedback';
@@ -256,38 +257,43 @@ function EditCodeSource({
   const [initial] = useState(() => formValuesOf(codeSource));
   const id = codeSource.CodeSourceId;
   const session = useSessionToken();
+  // Upstream, PAI has no ETag: no If-Match is sent, and the form says that the last save wins.
+  const { upstream } = useBackendMode();
   return (
-    <CodeSourceForm
-      mode="edit"
-      session={session}
-      defaultValues={initial}
-      onDirtyChange={onDirtyChange}
-      hasToken={codeSource.HasCodeRepoAccessToken}
-      git={{ workspaceId: codeSource.WorkspaceId, codeSourceId: id }}
-      isSubmitting={update.isPending}
-      onCancel={onCancel}
-      onReloadConflict={() => {
-        update.reset();
-        onReload();
-      }}
-      onSubmit={(values, { removeToken, showServerError }) => {
-        const body = updatePayload(initial, values, removeToken);
-        if (Object.keys(body).length === 0) {
-          void message.info(t('toast.noChanges'));
-          onCancel();
-          return;
-        }
-        update.mutate(
-          { id, body, etag },
-          {
-            onSuccess: () => {
-              void message.success(t('toast.saved', { name: values.DisplayName }));
-              onSaved(id);
+    <>
+      {upstream && <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('upstream.lastWriterWins')} />}
+      <CodeSourceForm
+        mode="edit"
+        session={session}
+        defaultValues={initial}
+        onDirtyChange={onDirtyChange}
+        hasToken={codeSource.HasCodeRepoAccessToken}
+        git={{ workspaceId: codeSource.WorkspaceId, codeSourceId: id }}
+        isSubmitting={update.isPending}
+        onCancel={onCancel}
+        onReloadConflict={() => {
+          update.reset();
+          onReload();
+        }}
+        onSubmit={(values, { removeToken, showServerError }) => {
+          const body = updatePayload(initial, values, removeToken);
+          if (Object.keys(body).length === 0) {
+            void message.info(t('toast.noChanges'));
+            onCancel();
+            return;
+          }
+          update.mutate(
+            { id, body, etag: upstream ? undefined : etag },
+            {
+              onSuccess: () => {
+                void message.success(t('toast.saved', { name: values.DisplayName }));
+                onSaved(id);
+              },
+              onError: showServerError,
             },
-            onError: showServerError,
-          },
-        );
-      }}
-    />
+          );
+        }}
+      />
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { lazy, Suspense, useDeferredValue, useEffect, useEffectEvent, useMemo, u
 import { useLocation, useNavigate, useNavigationType, useSearchParams } from 'react-router';
 import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError, type ApiOutput } from '@/lib/api-client';
+import { useBackendMode } from '@/lib/backend-mode';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
 import { ColumnSettings } from '@/components/column-settings';
@@ -70,6 +71,10 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const actions = useCodeSourceActions();
   const canCreate = canCreateIn(workspace);
   const isAdmin = workspace?.IsAdmin ?? false;
+  // Upstream (PAI) there is no member list, no counts and no list filter but the name: no visibility or "created by"
+  // filter, no counts, and nothing asks for them.
+  const { upstream } = useBackendMode();
+  const membersShown = isAdmin && !upstream;
 
   const setParams = (patch: Partial<ListParams>, options: { replace?: boolean; state?: unknown } = {}) =>
     setSearchParams((current) => writeListParams(current, { ...parseListParams(current), ...patch }), options);
@@ -77,11 +82,15 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
   const navigationType = useNavigationType();
   const searchFromBox = navigationType !== 'POP' && (location.state as { searchBox?: boolean } | null)?.searchBox === true;
 
-  const request: ListRequest = useMemo(() => ({ ...params, workspaceId, userId }), [params, workspaceId, userId]);
+  // Upstream, a visibility or creator filter in the URL (a link from local mode) is not PAI's: it is not sent.
+  const request: ListRequest = useMemo(
+    () => ({ ...params, ...(upstream ? { visibility: undefined, mine: false, creator: undefined } : {}), workspaceId, userId }),
+    [params, upstream, workspaceId, userId],
+  );
   const list = useQuery({ ...codeSourceListQuery(request), enabled: workspace !== undefined });
   const data = list.data;
-  const counts = useQuery({ ...codeSourceCountsQuery(workspaceId), enabled: isAdmin });
-  const members = useQuery({ ...workspaceMembersQuery(workspaceId), enabled: isAdmin });
+  const counts = useQuery({ ...codeSourceCountsQuery(workspaceId), enabled: membersShown });
+  const members = useQuery({ ...workspaceMembersQuery(workspaceId), enabled: membersShown });
   // Rows shown while the next view loads belong to the previous view: they are not offered for selection.
   const pageRows = useMemo(() => (list.isPlaceholderData ? [] : (data?.CodeSources ?? [])), [list.isPlaceholderData, data]);
   const selection = useBulkSelection(filterKey(workspaceId, params), pageRows);
@@ -306,6 +315,7 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
           <p className="page-intro">{t('page.intro')}</p>
         </div>
       </div>
+      {upstream && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('upstream.listNote')} />}
       {workspace && !canCreate && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('list.readOnly')} />}
       {!notMember && (
         <div className="toolbar" role="search">
@@ -315,20 +325,23 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
               own={searchFromBox}
               onSearch={(search) => setParams({ search, page: 1 }, { state: SEARCH_BOX_STATE })}
             />
-            <Select
-              aria-label={t('list.visibilityFilter')}
-              value={params.visibility ?? 'ALL'}
-              style={{ width: 170 }}
-              onChange={(value: string) =>
-                setParams({ visibility: value === 'ALL' ? undefined : (value as ListParams['visibility']), page: 1 })
-              }
-              options={[
-                { value: 'ALL', label: t('list.allVisibilities') },
-                { value: 'PRIVATE', label: t('visibility.PRIVATE') },
-                { value: 'PUBLIC', label: t('visibility.PUBLIC') },
-              ]}
-            />
-            {isAdmin ? (
+            {/* Upstream, PAI's ListCodeSources has no visibility or creator filter: neither is offered. */}
+            {!upstream && (
+              <Select
+                aria-label={t('list.visibilityFilter')}
+                value={params.visibility ?? 'ALL'}
+                style={{ width: 170 }}
+                onChange={(value: string) =>
+                  setParams({ visibility: value === 'ALL' ? undefined : (value as ListParams['visibility']), page: 1 })
+                }
+                options={[
+                  { value: 'ALL', label: t('list.allVisibilities') },
+                  { value: 'PRIVATE', label: t('visibility.PRIVATE') },
+                  { value: 'PUBLIC', label: t('visibility.PUBLIC') },
+                ]}
+              />
+            )}
+            {membersShown ? (
               <CreatorFilter
                 params={params}
                 userId={userId}
@@ -337,13 +350,14 @@ export function CodeSourcesPage({ workspaceId, workspace, userId, onLeaveWorkspa
                 onChange={(patch) => setParams({ ...patch, page: 1 })}
               />
             ) : (
-              canCreate && (
+              canCreate &&
+              !upstream && (
                 <Checkbox checked={params.mine} onChange={(event) => setParams({ mine: event.target.checked, page: 1 })}>
                   {t('list.createdByMe')}
                 </Checkbox>
               )
             )}
-            {isAdmin && counts.data && (
+            {membersShown && counts.data && (
               <VisibilityCounts
                 publicCount={counts.data.PublicCount}
                 privateCount={counts.data.PrivateCount}

@@ -15,12 +15,16 @@ export function canCreateIn(workspace: Workspace | undefined): boolean {
   return workspace?.CanCreate ?? false;
 }
 
-/** Admins manage everything; working roles manage what they created; guests nothing. */
+/**
+ * Admins manage everything; working roles manage what they created; guests nothing. Upstream (PAI_ENDPOINT), PAI may
+ * not say the caller's roles (`Roles` empty): then every write is offered and PAI decides, its refusal shown as it comes.
+ */
 export function abilitiesFor(item: CodeSource, workspace: Workspace | undefined, userId: string | undefined): Abilities {
   const create = canCreateIn(workspace);
   const own = userId !== undefined && item.UserId === userId;
   const admin = workspace?.IsAdmin ?? false;
-  const manage = admin || (own && create);
+  const rolesUnknown = workspace !== undefined && workspace.Roles.length === 0;
+  const manage = admin || rolesUnknown || (own && create);
   return {
     transfer: { allowed: admin },
     manage: manage ? { allowed: true } : { allowed: false, reason: create ? 'perm.notCreator' : 'perm.readOnlyRole' },

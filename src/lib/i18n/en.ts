@@ -9,6 +9,8 @@ export const en = {
   'header.userMenu': 'User menu: {name}',
   'header.apiReference': 'API reference',
   'header.signOut': 'Sign out',
+  'header.upstream': 'PAI: {endpoint}',
+  'header.upstreamTitle': "The code configurations shown are PAI's, at {endpoint}, seen with your AccessKey.",
   'role.owner': 'Owner',
   'role.admin': 'Admin',
   'role.developer': 'Developer',
@@ -25,6 +27,17 @@ export const en = {
   'signIn.signedInAs': 'You are signed in as {name}.',
   'signIn.continueAs': 'Continue as {name}',
   'signIn.orAnother': 'or sign in as another user',
+  'signIn.upstreamSubtitle': 'Sign in with your Alibaba Cloud AccessKey to manage your code configurations in PAI.',
+  'signIn.upstreamNote':
+    'Signing in to PAI at {endpoint}. Your AccessKey secret is kept on this server for this session only, sealed, and deleted when you sign out.',
+  'signIn.accessKeyId': 'AccessKey ID',
+  'signIn.accessKeySecret': 'AccessKey secret',
+  'signIn.keyNotFound': 'PAI does not know this AccessKey ID.',
+  'signIn.keyInactive': 'This AccessKey is disabled. Enable it in the RAM console, or use another one.',
+  'signIn.keyMismatch': 'The AccessKey secret does not match this AccessKey ID.',
+  'signIn.upstreamUnavailable': 'PAI at {endpoint} could not be reached. Try again in a moment.',
+  'signIn.upstreamTimeout': 'PAI at {endpoint} did not answer in time. Try again in a moment.',
+  'signIn.serverSaid': '{code}: {message}',
   'session.expiredTitle': 'Your session has ended',
   'session.expiredText':
     'Sign in again to carry on. This page stays as it is, with anything you have typed; then save again. Signing in as someone other than {name} starts afresh.',
@@ -144,6 +157,18 @@ export const en = {
   'details.notFound': 'Code configuration not found',
   'details.notFoundText': 'It does not exist, was deleted, or is private to someone else.',
   'details.backToList': 'Back to the list',
+  'upstream.noUnpublish': 'PAI cannot make a public code configuration private again.',
+  'upstream.noHistory': "History is not available for PAI's code configurations.",
+  'upstream.noActivityTitle': 'Activity is not available',
+  'upstream.noActivity': "PAI does not record the activity of a workspace's code configurations, so there is none to show.",
+  'upstream.lastWriterWins':
+    'Last writer wins: PAI does not detect concurrent edits, so saving replaces changes someone else made since you opened this form.',
+  'upstream.listNote':
+    "You are working on PAI's code configurations. PAI has no history, activity, owner transfer or member list, and cannot make public ones private again, so those are not offered here.",
+  'upstream.publishText':
+    'Every member of this workspace will be able to see it and use it in their training jobs. This cannot be undone: PAI cannot make it private again.',
+  'upstream.bulkPublishText':
+    'Every member of this workspace will be able to see them and use them in their training jobs. This cannot be undone: PAI cannot make them private again.',
 
   'publish.confirmTitle': 'Make "{name}" public?',
   'publish.confirmText': 'Every member of this workspace will be able to see it and use it in their training jobs.',
@@ -262,6 +287,11 @@ export const en = {
   'error.code.InternalError': 'Something went wrong on the server. Try again; if it persists, quote the Request ID.',
   'error.code.ServiceUnavailable': 'The service is restarting. Try again in a moment.',
   'error.code.NetworkError': 'The server could not be reached. Check your connection and try again.',
+  'error.serverMessage': '{message} ({code})',
+  'error.code.UpstreamUnavailable': 'PAI could not be reached. Try again in a moment. ({message})',
+  'error.code.UpstreamTimeout': 'PAI did not answer in time. Try again in a moment. ({message})',
+  'error.code.UpstreamThrottling': 'PAI is limiting requests. Wait a moment and try again. ({code})',
+  'error.code.OperationNotSupportedUpstream': 'PAI does not offer this.',
 
   'rule.required': 'Required',
   'rule.type': 'Not a valid value',
