@@ -53,7 +53,6 @@ function upstreamSessionServer(signIn: (body: unknown) => Answer, mode: 'Upstrea
   return sent;
 }
 
-
 const paiError = (status: number, Code: string, Message: string, headers?: Record<string, string>): Answer => ({
   status,
   body: { RequestId: 'r-2', HostId: TEST_ENDPOINT, Code, Message },
