@@ -134,7 +134,9 @@ export default function CodeSourceDetailsDrawer({
             {
               key: 'details',
               label: t('details.tabDetails'),
-              children: <DetailsBody item={item} canCheck={can?.manage.allowed ?? false} noUnpublish={noUnpublish} />,
+              // The stored-credentials check reads the token from this server's database; upstream the token is
+              // PAI's, so only the form's check (with the token typed) is offered.
+              children: <DetailsBody item={item} canCheck={!upstream && (can?.manage.allowed ?? false)} noUnpublish={noUnpublish} />,
             },
             // Rendered (and its history asked for) only while the tab is open; PAI keeps none, which the tab says.
             {
