@@ -3,6 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { LOCALE_COOKIE, pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
+import { accessKeysRoutes } from './access-keys.routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle, SESSION_COOKIE } from './auth';
 import { codeSourcesRoutes } from './code-sources.routes';
@@ -191,6 +192,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', rejectRepeatedQuery);
   app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs, trustProxy: deps.trustProxy }));
   app.route('/', sessionRoutes({ identity, sessions, throttle }));
+  app.route('/', accessKeysRoutes({ identity, clock }));
   app.route('/', codeSourcesRoutes(service));
   app.route('/', gitRemoteRoutes(gitService));
   app.route('/', apiReferenceRoutes(app));
