@@ -9,6 +9,8 @@ export const USERS = {
   guest: { UserId: '400004', UserName: 'gus', Password: 'gus-e2e-password' },
   /** Only the sign-in throttling journey uses this account: wrong passwords on purpose. */
   lou: { UserId: '400005', UserName: 'lou', Password: 'lou-e2e-password' },
+  /** Only the AccessKeys journey uses this account: it creates and disables keys of its own. */
+  kay: { UserId: '400006', UserName: 'kay', Password: 'kay-e2e-password' },
 } as const;
 export type E2EUser = keyof typeof USERS;
 
@@ -31,6 +33,8 @@ export const DRAWERS = { id: '3010', name: 'E2E Zone Drawers' };
  * (`nlp-bert-finetune-4230`). Only the admin is a member, and its name sorts last, so no one's default workspace.
  */
 export const TYPING = { id: '3011', name: 'E2E Zone Typing', rows: 10_000 };
+/** Only the AccessKeys journey's user is a member here (named to sort last, so no one else's default workspace). */
+export const KEYS = { id: '3012', name: 'E2E Zone Keys' };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -47,6 +51,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
     { WorkspaceId: DRAWERS.id, WorkspaceName: DRAWERS.name },
     { WorkspaceId: TYPING.id, WorkspaceName: TYPING.name },
+    { WorkspaceId: KEYS.id, WorkspaceName: KEYS.name },
   ],
   users: Object.values(USERS).map((u) => ({ ...u })),
   members: [
@@ -70,6 +75,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: TYPING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: KEYS.id, UserId: USERS.kay.UserId, Roles: ['PAI.AlgoDeveloper'] },
   ],
   codeSources: [
     ...['url-edit-target', 'expiry-target', 'expiry-other-user', 'conflict-target'].map((name) => ({

@@ -99,11 +99,11 @@ describe('the AccessKeys page against the real server', { timeout: 60_000 }, () 
     await renderPage();
     await waitFor(() => expect(rows()).toHaveLength(1));
     const snippet = screen.getByLabelText('Node.js snippet that lists code configurations').textContent ?? '';
-    expect(snippet).toContain(`accessKeyId: "${TEST_USERS.dev.AccessKeyId}"`);
+    expect(snippet).toContain(`accessKeyId: '${TEST_USERS.dev.AccessKeyId}'`);
     expect(snippet).toContain('accessKeySecret: process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET');
-    expect(snippet).toContain('endpoint: "console.example.test:8443"');
-    expect(snippet).toContain('protocol: "https"');
-    expect(snippet).toContain(`WorkspaceId: "${WS}"`);
+    expect(snippet).toContain("endpoint: 'console.example.test:8443'");
+    expect(snippet).toContain("protocol: 'https'");
+    expect(snippet).toContain(`WorkspaceId: '${WS}'`);
     expect(snippet).not.toContain(TEST_USERS.dev.AccessKeySecret);
   });
 });

@@ -90,7 +90,7 @@ export default function AccessKeysPage({ workspaceId, origin }: AccessKeysPagePr
     {
       key: 'status',
       title: t('accessKeys.col.status'),
-      render: (_, k) => <Tag color={k.Status === 'Active' ? 'green' : 'default'}>{t(`accessKeys.status.${k.Status}`)}</Tag>,
+      render: (_, k) => <Tag className={k.Status === 'Active' ? 'tag-green' : 'tag-grey'}>{t(`accessKeys.status.${k.Status}`)}</Tag>,
     },
     { key: 'created', title: t('accessKeys.col.created'), render: (_, k) => <LocalTime iso={k.GmtCreateTime} /> },
     {
