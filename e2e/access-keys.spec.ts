@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { expect, expectAccessible, signIn, test } from './fixtures';
 import { KEYS } from './e2e-seed';
 
@@ -82,6 +85,15 @@ test('AccessKeys: create one from the user menu, copy the pair, use it with Alib
   const listed = await listCodeSources(baseURL!, accessKeyId, accessKeySecret);
   expect(listed.statusCode).toBe(200);
   expect(listed.body).toMatchObject({ TotalCount: 0, CodeSources: [] });
+  // The page's own snippet, copied with its button and run as it is, the secret only in the environment.
+  await page.getByRole('button', { name: 'Copy snippet' }).click();
+  const script = test.info().outputPath('list-code-sources.cjs');
+  fs.writeFileSync(script, await page.evaluate(() => navigator.clipboard.readText()));
+  const run = await promisify(execFile)(process.execPath, [script], {
+    env: { PATH: process.env.PATH, ALIBABA_CLOUD_ACCESS_KEY_SECRET: accessKeySecret },
+    timeout: 20_000,
+  });
+  expect(JSON.parse(run.stdout)).toMatchObject({ TotalCount: 0, CodeSources: [] });
   await page.reload();
   await expect(page.getByRole('row', { name: new RegExp(accessKeyId) })).not.toContainText('Never');
   await shot('access-keys-page');
