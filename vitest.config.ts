@@ -9,6 +9,7 @@ const alias = { '@': fileURLToPath(new URL('./src', import.meta.url)) };
  * SQLite (project `node`) and on PostgreSQL (project `node-postgres`, `TEST_DATABASE=postgres`). One setup, not copies.
  */
 const ENGINE_SUITES = [
+  'src/server/access-keys.test.ts',
   'src/server/admin.routes.test.ts',
   'src/server/alicloud-client.test.ts',
   'src/server/api-routes.test.ts',

@@ -9,6 +9,8 @@ export const USERS = {
   guest: { UserId: '400004', UserName: 'gus', Password: 'gus-e2e-password' },
   /** Only the sign-in throttling journey uses this account: wrong passwords on purpose. */
   lou: { UserId: '400005', UserName: 'lou', Password: 'lou-e2e-password' },
+  /** Only the AccessKeys journey uses this account: it creates and disables keys of its own. */
+  kay: { UserId: '400006', UserName: 'kay', Password: 'kay-e2e-password' },
 } as const;
 
 /**
@@ -16,7 +18,7 @@ export const USERS = {
  * (`PAI_ENDPOINT`, e2e/global-setup.ts): this server plays PAI.
  */
 export const UPSTREAM_USER = {
-  UserId: '400006',
+  UserId: '400007',
   UserName: 'uma',
   Password: 'uma-e2e-password',
   AccessKeyId: 'LTAIe2eUpstreamUma01',
@@ -43,8 +45,10 @@ export const DRAWERS = { id: '3010', name: 'E2E Zone Drawers' };
  * (`nlp-bert-finetune-4230`). Only the admin is a member, and its name sorts last, so no one's default workspace.
  */
 export const TYPING = { id: '3011', name: 'E2E Zone Typing', rows: 10_000 };
+/** Only the AccessKeys journey's user is a member here (named to sort last, so no one else's default workspace). */
+export const KEYS = { id: '3012', name: 'E2E Zone Keys' };
 /** Only the upstream journey works here (uma, a developer; dev2 keeps one PRIVATE and one PUBLIC code source). */
-export const UPSTREAM = { id: '3012', name: 'E2E Zone Upstream' };
+export const UPSTREAM = { id: '3013', name: 'E2E Zone Upstream' };
 
 /**
  * SSH addresses: saving through the form checks https:// remotes first, and these journeys must not make the server
@@ -61,6 +65,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: BULK.id, WorkspaceName: BULK.name },
     { WorkspaceId: DRAWERS.id, WorkspaceName: DRAWERS.name },
     { WorkspaceId: TYPING.id, WorkspaceName: TYPING.name },
+    { WorkspaceId: KEYS.id, WorkspaceName: KEYS.name },
     { WorkspaceId: UPSTREAM.id, WorkspaceName: UPSTREAM.name },
   ],
   users: [...Object.values(USERS).map((u) => ({ ...u })), { ...UPSTREAM_USER }],
@@ -85,6 +90,7 @@ export const e2eSeed: SeedInput = {
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: DRAWERS.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: TYPING.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },
+    { WorkspaceId: KEYS.id, UserId: USERS.kay.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: UPSTREAM.id, UserId: UPSTREAM_USER.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: UPSTREAM.id, UserId: USERS.dev2.UserId, Roles: ['PAI.AlgoDeveloper'] },
     { WorkspaceId: UPSTREAM.id, UserId: USERS.admin.UserId, Roles: ['PAI.WorkspaceAdmin'] },

@@ -1,4 +1,4 @@
-import { ApiOutlined, CodeOutlined, DownOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, CodeOutlined, DownOutlined, KeyOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Select, Tag } from 'antd';
 import { useEffect } from 'react';
@@ -91,6 +91,7 @@ export function AppLayout() {
   }, [urlWorkspace, workspaces.data]);
 
   const onActivity = useMatch('/activity') !== null && !upstream;
+  const onAccessKeys = useMatch('/access-keys') !== null;
   // Switching workspace keeps the section (list or activity) and starts it afresh there.
   const switchWorkspace = (id: string) =>
     void navigate(`${onActivity ? '/activity' : '/code-sources'}?workspace=${encodeURIComponent(id)}`);
@@ -166,7 +167,7 @@ export function AppLayout() {
           }))}
         />
         <nav aria-label={t('nav.main')} className="header-nav">
-          <Link to={`/code-sources${workspaceQuery}`} aria-current={onActivity ? undefined : 'page'}>
+          <Link to={`/code-sources${workspaceQuery}`} aria-current={onActivity || onAccessKeys ? undefined : 'page'}>
             {t('nav.codeConfig')}
           </Link>
           {!upstream && (
@@ -183,6 +184,17 @@ export function AppLayout() {
             style={{ color: '#fff' }}
             aria-label={t('header.userMenu', { name: session?.UserName ?? '' })}
             items={() => [
+              // Upstream the AccessKeys are PAI's own (RAM): no page of this server's keys.
+              ...(upstream
+                ? []
+                : [
+                    {
+                      key: 'access-keys',
+                      icon: <KeyOutlined />,
+                      label: t('header.accessKeys'),
+                      onClick: () => void navigate(`/access-keys${workspaceQuery}`),
+                    },
+                  ]),
               {
                 key: 'api-reference',
                 icon: <ApiOutlined />,
@@ -204,7 +216,9 @@ export function AppLayout() {
         <nav aria-label={t('nav.breadcrumb')}>
           <ol className="breadcrumb">
             <li>{t('nav.aiAssets')}</li>
-            {onActivity ? (
+            {onAccessKeys ? (
+              <li aria-current="page">{t('accessKeys.title')}</li>
+            ) : onActivity ? (
               <>
                 <li>
                   <Link to={`/code-sources${workspaceQuery}`}>{t('nav.codeConfig')}</Link>

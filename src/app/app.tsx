@@ -10,6 +10,7 @@ import { Providers } from './providers';
 import { RequireSession } from './require-session';
 
 const ActivityRoute = lazy(() => import('./activity-route'));
+const AccessKeysRoute = lazy(() => import('./access-keys-route'));
 // Signed-in visits (most of them) never need the sign-in form's code.
 const SignInPage = lazy(() => import('./sign-in-page').then((module) => ({ default: module.SignInPage })));
 
@@ -19,6 +20,16 @@ function LazyActivity() {
   return (
     <Suspense fallback={<LoadingRows label={t('activity.loading')} />}>
       <ActivityRoute />
+    </Suspense>
+  );
+}
+
+/** The AccessKeys page, loaded when first visited. */
+function LazyAccessKeys() {
+  const { t } = useI18n();
+  return (
+    <Suspense fallback={<LoadingRows label={t('accessKeys.loading')} />}>
+      <AccessKeysRoute />
     </Suspense>
   );
 }
@@ -45,6 +56,7 @@ export function AppRoutes() {
           <Route path="code-sources/:codeSourceId" element={<CodeSourcesRoute />} />
           <Route path="code-sources/:codeSourceId/edit" element={<CodeSourcesRoute />} />
           <Route path="activity" element={<LazyActivity />} />
+          <Route path="access-keys" element={<LazyAccessKeys />} />
           <Route path="*" element={<Navigate to="/code-sources" replace />} />
         </Route>
       </Route>

@@ -1,8 +1,9 @@
 import type { Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
-import { LOCALE_COOKIE, pathPattern } from '@/shared/api-paths';
+import { endpoints, LOCALE_COOKIE, pathPattern } from '@/shared/api-paths';
 import { routes } from '@/shared/api-routes';
+import { accessKeysRoutes } from './access-keys.routes';
 import { apiReferenceAsset, apiReferenceRoutes } from './api-reference.routes';
 import { authenticate, createSessions, createSignInThrottle, SESSION_COOKIE } from './auth';
 import { codeSourcesRoutes } from './code-sources.routes';
@@ -209,6 +210,16 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', rejectRepeatedQuery);
   app.use('/api/*', authenticate({ identity, sessions, clock, sessionIdleMs, trustProxy: deps.trustProxy }));
   app.route('/', sessionRoutes({ identity, sessions, throttle, upstream: deps.upstream }));
+  if (deps.upstream) {
+    // In front of PAI the AccessKeys are PAI's own (RAM); this service's keys would sign nothing PAI accepts.
+    app.use(`${endpoints.ListAccessKeys.path}*`, () => {
+      throw new AppError(
+        'OperationNotSupported.Upstream',
+        "In front of PAI, AccessKeys are PAI's: manage them in Alibaba Cloud's RAM console",
+      );
+    });
+  }
+  app.route('/', accessKeysRoutes({ identity, clock }));
   app.route('/', deps.upstream ? upstreamCodeSourcesRoutes({ upstream: deps.upstream, identity }) : codeSourcesRoutes(service));
   app.route('/', gitRemoteRoutes(gitService));
   app.route('/', apiReferenceRoutes(app));

@@ -5,6 +5,7 @@ import type { MiddlewareHandler } from 'hono';
 import { CSRF_HEADER, endpoints } from '@/shared/api-paths';
 import { clientAddress, forwardedRequest, type TrustProxy } from './client-address';
 import type { Keyring } from './crypto';
+import { ACCESS_KEY_USE_INTERVAL_MS } from './identity.repository';
 import { AppError } from './errors';
 import type { AppContext, AppEnv } from './http';
 import type { IdentityRepository, Storage } from './storage';
@@ -137,12 +138,18 @@ export function authenticate(deps: {
       const key = await identity.accessKey(auth.accessKeyId);
       if (!key) throw new AppError('InvalidAccessKeyId.NotFound', 'The AccessKeyId does not exist');
       verifySignature(request, auth, key.secret);
+      // Read from the row on every call (not the per-process cache), so a key disabled anywhere is refused at once.
+      if (key.status !== 'Active') throw new AppError('InvalidAccessKeyId.Inactive', 'The AccessKey is disabled');
       // Only a correctly signed request may spend a nonce, so nobody can burn another client's nonces.
       if (!(await identity.rememberNonce(auth.accessKeyId, auth.nonce, now, MAX_CLOCK_SKEW_MS * 2))) {
         throw new AppError('SignatureNonceUsed', 'x-acs-signature-nonce was already used; every request needs a new one');
       }
       const user = await identity.findUserById(key.userId);
       if (!user) throw new AppError('InvalidAccessKeyId.NotFound', 'The AccessKeyId does not exist');
+      // The last use, at most once a minute: the row just read says whether a write is due at all.
+      if (key.lastUsedAt === null || key.lastUsedAt < now - ACCESS_KEY_USE_INTERVAL_MS) {
+        await identity.touchAccessKey(auth.accessKeyId, now);
+      }
       c.set('caller', {
         userId: user.userId,
         userName: user.userName,

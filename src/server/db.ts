@@ -310,6 +310,16 @@ const migrations: string[] = [
     display_name TEXT NOT NULL
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  -- Self-service AccessKeys: a key can be disabled (read on every signed request, so every process refuses it at once),
+  -- and its creation and last use (written at most once a minute) are shown to its owner. Keys from before count as
+  -- created now and Active.
+  ALTER TABLE access_keys ADD COLUMN status TEXT NOT NULL DEFAULT 'Active' CHECK (status IN ('Active', 'Inactive'));
+  ALTER TABLE access_keys ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE access_keys ADD COLUMN last_used_at INTEGER;
+  UPDATE access_keys SET created_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER);
+  CREATE INDEX access_keys_by_user ON access_keys(user_id, created_at);
+  `,
 ];
 
 /** Where the nonces of `file` live: `code-config.sqlite` → `code-config-nonces.sqlite`, in the same folder. */

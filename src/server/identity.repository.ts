@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AccessKeyStatus } from '@/shared/access-key.schema';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from './crypto';
 import { writeTransaction, type Db } from './db';
@@ -8,6 +9,25 @@ export interface UserRecord {
   userName: string;
   passwordHash: string | null;
 }
+
+/** One AccessKey as its owner sees it: never the secret. Times in ms since the epoch. */
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  status: AccessKeyStatus;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** What a signed request needs of its AccessKey: the owner, the opened secret, the status and the last recorded use. */
+export interface AccessKeyForSignature {
+  userId: string;
+  secret: string;
+  status: AccessKeyStatus;
+  lastUsedAt: number | null;
+}
+
+/** The last use of a key is written at most this often: a signed read stays a read. */
+export const ACCESS_KEY_USE_INTERVAL_MS = 60_000;
 
 export interface Membership {
   workspaceId: string;
@@ -64,9 +84,24 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
   const membersOf = db.prepare<[string], { user_id: string; user_name: string; roles: string }>(
     'SELECT m.user_id, u.user_name, m.roles FROM members m JOIN users u USING (user_id) WHERE m.workspace_id = ? ORDER BY u.user_name, m.user_id',
   );
-  const accessKey = db.prepare<[string], { user_id: string; secret_sealed: Buffer }>(
-    'SELECT user_id, secret_sealed FROM access_keys WHERE access_key_id = ?',
+  const accessKey = db.prepare<[string], { user_id: string; secret_sealed: Buffer; status: AccessKeyStatus; last_used_at: number | null }>(
+    'SELECT user_id, secret_sealed, status, last_used_at FROM access_keys WHERE access_key_id = ?',
   );
+  const touchAccessKey = db.prepare<[number, string, number]>(
+    'UPDATE access_keys SET last_used_at = ? WHERE access_key_id = ? AND (last_used_at IS NULL OR last_used_at < ?)',
+  );
+  const accessKeysOf = db.prepare<
+    [string],
+    { access_key_id: string; status: AccessKeyStatus; created_at: number; last_used_at: number | null }
+  >('SELECT access_key_id, status, created_at, last_used_at FROM access_keys WHERE user_id = ? ORDER BY created_at, access_key_id');
+  const countAccessKeys = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM access_keys WHERE user_id = ?');
+  const insertAccessKey = db.prepare<[string, string, Buffer, number]>(
+    'INSERT INTO access_keys (access_key_id, user_id, secret_sealed, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const setAccessKeyStatus = db.prepare<[AccessKeyStatus, string, string]>(
+    'UPDATE access_keys SET status = ? WHERE access_key_id = ? AND user_id = ?',
+  );
+  const deleteAccessKey = db.prepare<[string, string]>('DELETE FROM access_keys WHERE access_key_id = ? AND user_id = ?');
   // A nonce seen before the last parameter (outside the window) counts as unseen: the row is taken over rather than refused, so
   // the answer does not depend on when the last purge ran.
   const rememberNonce = db.nonces.prepare<[string, string, number, number]>(
@@ -130,18 +165,54 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
         .all(userId)
         .map((r) => ({ workspaceId: r.workspace_id, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] }));
     },
-    /** The AccessKey's owner and its secret, opened for signature verification only. */
-    accessKey(accessKeyId: string): { userId: string; secret: string } | undefined {
+    /**
+     * The AccessKey's owner, its secret (opened for signature verification only), its status and last recorded use.
+     * The row is read every time, so a deleted, disabled or replaced key counts at once in every process; only
+     * opening the sealed secret (an AES-GCM decryption, ~1.5 % of a signed Get under load) is remembered, for
+     * exactly these sealed bytes.
+     */
+    accessKey(accessKeyId: string): AccessKeyForSignature | undefined {
       const r = accessKey.get(accessKeyId);
       if (!r) return undefined;
-      // The row is read every time, so a deleted or replaced key counts at once; only opening the sealed secret
-      // (an AES-GCM decryption, ~1.5 % of a signed Get under load) is remembered, for exactly these sealed bytes.
+      const found = { userId: r.user_id, status: r.status, lastUsedAt: r.last_used_at };
       const known = openedSecrets.get(accessKeyId);
-      if (known && known.sealed.equals(r.secret_sealed)) return { userId: r.user_id, secret: known.secret };
+      if (known && known.sealed.equals(r.secret_sealed)) return { ...found, secret: known.secret };
       const secret = keyring.open(r.secret_sealed, secretBinding(accessKeyId));
       if (openedSecrets.size >= MAX_OPENED_SECRETS) openedSecrets.clear();
       openedSecrets.set(accessKeyId, { sealed: Buffer.from(r.secret_sealed), secret });
-      return { userId: r.user_id, secret };
+      return { ...found, secret };
+    },
+    /** Records a use of the key unless one was recorded within `ACCESS_KEY_USE_INTERVAL_MS` (one conditional UPDATE). */
+    touchAccessKey(accessKeyId: string, nowMs: number): void {
+      touchAccessKey.run(nowMs, accessKeyId, nowMs - ACCESS_KEY_USE_INTERVAL_MS);
+    },
+    /** The user's AccessKeys, oldest first, without secrets. */
+    accessKeys(userId: string): AccessKeyRecord[] {
+      return accessKeysOf.all(userId).map((r) => ({
+        accessKeyId: r.access_key_id,
+        status: r.status,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+      }));
+    },
+    /**
+     * Adds an AccessKey for `userId` (secret sealed) unless they already hold `max`: one write transaction, so
+     * parallel requests in any process cannot both take the last place.
+     */
+    createAccessKey(userId: string, accessKeyId: string, secret: string, nowMs: number, max: number): 'created' | 'limit' {
+      return writeTransaction(db, () => {
+        if ((countAccessKeys.get(userId)?.n ?? 0) >= max) return 'limit' as const;
+        insertAccessKey.run(accessKeyId, userId, keyring.seal(secret, secretBinding(accessKeyId)), nowMs);
+        return 'created' as const;
+      });
+    },
+    /** Enables or disables one of `userId`'s keys; false when they have no such key. */
+    setAccessKeyStatus(userId: string, accessKeyId: string, status: AccessKeyStatus): boolean {
+      return setAccessKeyStatus.run(status, accessKeyId, userId).changes === 1;
+    },
+    /** Deletes one of `userId`'s keys; false when they have no such key. */
+    deleteAccessKey(userId: string, accessKeyId: string): boolean {
+      return deleteAccessKey.run(accessKeyId, userId).changes === 1;
     },
     /**
      * Records a nonce; false when it was seen within the window (a replay). One statement on the nonce file, so it
@@ -270,12 +341,8 @@ export function createIdentityRepository(db: Db, keyring: Keyring) {
     insertUser(userId: string, userName: string, passwordHash: string | null): void {
       db.prepare('INSERT INTO users (user_id, user_name, password_hash) VALUES (?, ?, ?)').run(userId, userName, passwordHash);
     },
-    insertAccessKey(accessKeyId: string, userId: string, secret: string): void {
-      db.prepare('INSERT INTO access_keys (access_key_id, user_id, secret_sealed) VALUES (?, ?, ?)').run(
-        accessKeyId,
-        userId,
-        keyring.seal(secret, secretBinding(accessKeyId)),
-      );
+    insertAccessKey(accessKeyId: string, userId: string, secret: string, nowMs: number = Date.now()): void {
+      insertAccessKey.run(accessKeyId, userId, keyring.seal(secret, secretBinding(accessKeyId)), nowMs);
     },
     insertMember(workspaceId: string, userId: string, roles: readonly Role[]): void {
       db.prepare('INSERT INTO members (workspace_id, user_id, roles) VALUES (?, ?, ?)').run(workspaceId, userId, JSON.stringify(roles));

@@ -167,7 +167,7 @@ describe.runIf(TEST_ENGINE === 'sqlite')('SQLite schema and query plans', () => 
 
   it('migrations are idempotent and recorded in user_version', () => {
     const again = openDatabase(t.file);
-    expect(again.pragma('user_version', { simple: true })).toBe(8);
+    expect(again.pragma('user_version', { simple: true })).toBe(9);
     expect(again.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(again.pragma('synchronous', { simple: true })).toBe(2);
     expect(again.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -20,6 +20,13 @@ import {
   transferOwnerSchema,
   workspaceIdParams,
 } from './admin.schema';
+import {
+  accessKeyIdParams,
+  accessKeyWriteResponseSchema,
+  createAccessKeyResponseSchema,
+  listAccessKeysResponseSchema,
+  updateAccessKeySchema,
+} from './access-key.schema';
 import { errorCodes } from './error-codes';
 import { gitCheckRequestSchema, gitCheckResponseSchema, gitRefsRequestSchema, gitRefsResponseSchema } from './git-remote.schema';
 import { createSessionSchema, currentUserSchema, listWorkspacesResponseSchema, sessionInfoSchema } from './session.schema';
@@ -75,15 +82,18 @@ type SecurityRequirement = Partial<Record<keyof typeof securitySchemes, string[]
 /** Reads: signed, or a console session. Writes: signed, or a session with its CSRF token. */
 const read: SecurityRequirement[] = [{ ACS3: [] }, { Session: [] }];
 const write: SecurityRequirement[] = [{ ACS3: [] }, { Session: [], Csrf: [] }];
+/** AccessKeys are managed from a browser session only: an AccessKey cannot mint or change keys. */
+const sessionRead: SecurityRequirement[] = [{ Session: [] }];
+const sessionWrite: SecurityRequirement[] = [{ Session: [], Csrf: [] }];
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
 const errorDescriptions = {
   400: 'A parameter is missing or breaks a rule (`Field`, `Rule`), or the signature is wrong',
   401: 'Not signed in and not signed',
-  403: 'Not a member of the workspace, the role does not allow it, or a CSRF check failed',
+  403: 'Not a member of the workspace, the role does not allow it, a CSRF check failed, or an AccessKey signed a session-only call',
   404: 'No such code source (or AccessKeyId), or not visible to (or, for a Git check, not editable by) the caller',
   405: 'The path does not take this method',
-  409: 'The name is taken in the workspace, or the ClientToken was used with another body',
+  409: 'The name is taken in the workspace, the ClientToken was used with another body, or the AccessKey limit is reached',
   412: 'If-Match does not match the current ETag',
   413: 'The body is larger than 64 KiB',
   415: 'The body is not application/json',
@@ -343,6 +353,49 @@ export const routes = {
     summary: "The caller's workspaces and roles",
     security: read,
     responses: { 200: json(listWorkspacesResponseSchema, 'The workspaces'), ...errors(401) },
+  }),
+  CreateAccessKey: route({
+    ...endpoints.CreateAccessKey,
+    operationId: 'CreateAccessKey',
+    tags: ['Extensions'],
+    summary: 'Create an AccessKey pair for the signed-in user',
+    description:
+      'Browser sessions only (a signed request gets 403 `Forbidden.SessionRequired`). The secret is in this answer ' +
+      'only (`Cache-Control: no-store`) and is stored sealed. At most 2 keys per user: a third is 409 `AccessKey.LimitExceeded`.',
+    security: sessionWrite,
+    request: { body: emptyBody },
+    responses: { 200: json(createAccessKeyResponseSchema, 'The new pair'), ...errors(400, 401, 403, 409, 413, 415) },
+  }),
+  ListAccessKeys: route({
+    ...endpoints.ListAccessKeys,
+    operationId: 'ListAccessKeys',
+    tags: ['Extensions'],
+    summary: "The signed-in user's AccessKeys (never their secrets)",
+    description: 'Browser sessions only. The last use is recorded at most once a minute per key.',
+    security: sessionRead,
+    responses: { 200: json(listAccessKeysResponseSchema, 'The keys, oldest first'), ...errors(401, 403) },
+  }),
+  UpdateAccessKey: route({
+    ...endpoints.UpdateAccessKey,
+    operationId: 'UpdateAccessKey',
+    tags: ['Extensions'],
+    summary: 'Enable or disable one of your AccessKeys',
+    description:
+      'Browser sessions only. A disabled key is refused at once by every process (`InvalidAccessKeyId.Inactive`). ' +
+      "Another user's key is a 404 like an unknown one.",
+    security: sessionWrite,
+    request: { params: accessKeyIdParams, body: { required: true, content: { 'application/json': { schema: updateAccessKeySchema } } } },
+    responses: { 200: json(accessKeyWriteResponseSchema, 'Changed'), ...errors(400, 401, 403, 404, 413, 415) },
+  }),
+  DeleteAccessKey: route({
+    ...endpoints.DeleteAccessKey,
+    operationId: 'DeleteAccessKey',
+    tags: ['Extensions'],
+    summary: 'Delete one of your AccessKeys',
+    description: 'Browser sessions only. A deleted key is refused at once by every process (`InvalidAccessKeyId.NotFound`).',
+    security: sessionWrite,
+    request: { params: accessKeyIdParams, body: emptyBody },
+    responses: { 200: json(accessKeyWriteResponseSchema, 'Deleted'), ...errors(400, 401, 403, 404, 413, 415) },
   }),
   GetOpenApiDocument: route({
     ...endpoints.GetOpenApiDocument,

@@ -15,6 +15,9 @@ const CODE_KEYS: Record<string, MessageKey> = {
   'Conflict.DuplicateName': 'rule.duplicate_name',
   'Conflict.ClientToken': 'error.code.ClientToken',
   PreconditionFailed: 'error.code.PreconditionFailed',
+  'AccessKey.LimitExceeded': 'error.code.AccessKeyLimit',
+  'Forbidden.SessionRequired': 'error.code.SessionRequired',
+  'InvalidAccessKeyId.NotFound': 'error.code.AccessKeyNotFound',
   PayloadTooLarge: 'error.code.PayloadTooLarge',
   'Throttling.SignIn': 'error.code.Throttling',
   'Throttling.GitCheck': 'error.code.ThrottlingGitCheck',
@@ -68,6 +71,9 @@ const OWN_CODES: Record<ErrorCode, true> = {
   'OperationNotSupported.Upstream': true,
   'Upstream.Unavailable': true,
   'Upstream.Timeout': true,
+  'InvalidAccessKeyId.Inactive': true,
+  'Forbidden.SessionRequired': true,
+  'AccessKey.LimitExceeded': true,
 };
 
 /** True for a `Code` PAI answered that this service never does itself (upstream mode passes them through). */

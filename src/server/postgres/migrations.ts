@@ -235,6 +235,14 @@ export const MIGRATIONS: readonly string[] = [
     display_name text NOT NULL
   );
   `,
+  `
+  -- Self-service AccessKeys (SQLite's migration of the same name): status read on every signed request, creation
+  -- and last use (written at most once a minute). Keys from before count as created now and Active.
+  ALTER TABLE access_keys ADD COLUMN status text COLLATE "C" NOT NULL DEFAULT 'Active' CHECK (status IN ('Active', 'Inactive'));
+  ALTER TABLE access_keys ADD COLUMN created_at bigint NOT NULL DEFAULT 0;
+  ALTER TABLE access_keys ADD COLUMN last_used_at bigint;
+  UPDATE access_keys SET created_at = (extract(epoch FROM clock_timestamp()) * 1000)::bigint;
+  `,
 ];
 
 /**

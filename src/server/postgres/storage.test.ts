@@ -483,12 +483,17 @@ describe('code sources', () => {
     expect(() => keyring.open(sealed, 'code_sources.access_token:code-other')).toThrow();
     const ak = await admin.query<{ s: Buffer }>(`SELECT secret_sealed AS s FROM access_keys WHERE access_key_id = 'LTAIkey1'`);
     expect(keyring.open(ak.rows[0]!.s, 'access_keys.secret:LTAIkey1')).toBe('ak-secret-value-123');
-    expect(await storage.identity.accessKey('LTAIkey1')).toEqual({ userId: 'u1', secret: 'ak-secret-value-123' });
+    expect(await storage.identity.accessKey('LTAIkey1')).toEqual({
+      userId: 'u1',
+      secret: 'ak-secret-value-123',
+      status: 'Active',
+      lastUsedAt: null,
+    });
     // Sealed bytes written by SQLite's repository open here too (what db:copy relies on).
     await admin.query(`UPDATE access_keys SET secret_sealed = $1 WHERE access_key_id = 'LTAIkey1'`, [
       keyring.seal('from-sqlite', 'access_keys.secret:LTAIkey1'),
     ]);
-    expect(await storage.identity.accessKey('LTAIkey1')).toEqual({ userId: 'u1', secret: 'from-sqlite' });
+    expect(await storage.identity.accessKey('LTAIkey1')).toMatchObject({ userId: 'u1', secret: 'from-sqlite' });
     const dump = await admin.query<{ hit: boolean }>(
       `SELECT bool_or(position($1::bytea IN access_token_sealed) > 0) AS hit FROM code_sources`,
       [Buffer.from(token)],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Accessibility } from '@/shared/code-source.schema';
 import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shared/admin.schema';
+import type { AccessKeyStatus } from '@/shared/access-key.schema';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from '@/server/crypto';
 import { upstreamSecretBinding, upstreamSessionOf, type UpstreamSessionRow } from '@/server/identity.repository';
@@ -15,6 +16,7 @@ import {
   type ListFilter,
   type Visibility,
 } from '@/server/code-sources.repository';
+import { ACCESS_KEY_USE_INTERVAL_MS } from '@/server/identity.repository';
 import type { CodeSourcesRepository, IdentityRepository, Repositories, Storage } from '@/server/storage';
 import { migratePostgres } from './migrations';
 
@@ -688,19 +690,61 @@ function createIdentity(ex: Executor, shared: Shared): IdentityRepository {
       return rows.map((r) => ({ workspaceId: r.workspace_id, workspaceName: r.workspace_name, roles: JSON.parse(r.roles) as Role[] }));
     },
     async accessKey(accessKeyId) {
-      const { rows } = await ex.query<{ user_id: string; secret_sealed: Buffer }>(
-        'SELECT user_id, secret_sealed FROM access_keys WHERE access_key_id = $1',
+      const { rows } = await ex.query<{ user_id: string; secret_sealed: Buffer; status: AccessKeyStatus; last_used_at: number | null }>(
+        'SELECT user_id, secret_sealed, status, last_used_at FROM access_keys WHERE access_key_id = $1',
         [accessKeyId],
       );
       const r = rows[0];
       if (!r) return undefined;
-      // The row is read every time, so a deleted or replaced key counts at once; only the opening is remembered.
+      // The row is read every time, so a deleted, disabled or replaced key counts at once; only the opening is remembered.
+      const found = { userId: r.user_id, status: r.status, lastUsedAt: r.last_used_at };
       const known = shared.openedSecrets.get(accessKeyId);
-      if (known && known.sealed.equals(r.secret_sealed)) return { userId: r.user_id, secret: known.secret };
+      if (known && known.sealed.equals(r.secret_sealed)) return { ...found, secret: known.secret };
       const secret = keyring.open(r.secret_sealed, secretBinding(accessKeyId));
       if (shared.openedSecrets.size >= MAX_OPENED_SECRETS) shared.openedSecrets.clear();
       shared.openedSecrets.set(accessKeyId, { sealed: Buffer.from(r.secret_sealed), secret });
-      return { userId: r.user_id, secret };
+      return { ...found, secret };
+    },
+    async touchAccessKey(accessKeyId, nowMs) {
+      await ex.query('UPDATE access_keys SET last_used_at = $1 WHERE access_key_id = $2 AND (last_used_at IS NULL OR last_used_at < $3)', [
+        nowMs,
+        accessKeyId,
+        nowMs - ACCESS_KEY_USE_INTERVAL_MS,
+      ]);
+    },
+    async accessKeys(userId) {
+      const { rows } = await ex.query<{ access_key_id: string; status: AccessKeyStatus; created_at: number; last_used_at: number | null }>(
+        'SELECT access_key_id, status, created_at, last_used_at FROM access_keys WHERE user_id = $1 ORDER BY created_at, access_key_id',
+        [userId],
+      );
+      return rows.map((r) => ({ accessKeyId: r.access_key_id, status: r.status, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
+    },
+    async createAccessKey(userId, accessKeyId, secret, nowMs, max) {
+      return ex.atomic(async (q) => {
+        // Parallel creations for one user (any replica) take turns, so both cannot take the last place.
+        await q.query(`SELECT pg_advisory_xact_lock(hashtextextended('access-keys:' || $1::text, 0))`, [userId]);
+        const { rows } = await q.query<{ n: number }>('SELECT count(*) AS n FROM access_keys WHERE user_id = $1', [userId]);
+        if (Number(rows[0]?.n ?? 0) >= max) return 'limit' as const;
+        await q.query('INSERT INTO access_keys (access_key_id, user_id, secret_sealed, created_at) VALUES ($1, $2, $3, $4)', [
+          accessKeyId,
+          userId,
+          keyring.seal(secret, secretBinding(accessKeyId)),
+          nowMs,
+        ]);
+        return 'created' as const;
+      });
+    },
+    async setAccessKeyStatus(userId, accessKeyId, status) {
+      const r = await ex.query('UPDATE access_keys SET status = $1 WHERE access_key_id = $2 AND user_id = $3', [
+        status,
+        accessKeyId,
+        userId,
+      ]);
+      return r.rowCount === 1;
+    },
+    async deleteAccessKey(userId, accessKeyId) {
+      const r = await ex.query('DELETE FROM access_keys WHERE access_key_id = $1 AND user_id = $2', [accessKeyId, userId]);
+      return r.rowCount === 1;
     },
     /**
      * One INSERT … ON CONFLICT decides: a second connection inserting the same nonce waits for the first to commit,
@@ -852,11 +896,12 @@ function createIdentity(ex: Executor, shared: Shared): IdentityRepository {
     async insertUser(userId, userName, passwordHash) {
       await ex.query('INSERT INTO users (user_id, user_name, password_hash) VALUES ($1, $2, $3)', [userId, userName, passwordHash]);
     },
-    async insertAccessKey(accessKeyId, userId, secret) {
-      await ex.query('INSERT INTO access_keys (access_key_id, user_id, secret_sealed) VALUES ($1, $2, $3)', [
+    async insertAccessKey(accessKeyId, userId, secret, nowMs = Date.now()) {
+      await ex.query('INSERT INTO access_keys (access_key_id, user_id, secret_sealed, created_at) VALUES ($1, $2, $3, $4)', [
         accessKeyId,
         userId,
         keyring.seal(secret, secretBinding(accessKeyId)),
+        nowMs,
       ]);
     },
     async insertMember(workspaceId, userId, roles) {

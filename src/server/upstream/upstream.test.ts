@@ -81,6 +81,10 @@ describe('upstream mode: this console in front of PAI (played by a second instan
     expect(password.status).toBe(400);
     expect(password.json()).toMatchObject({ Code: 'MissingParameter', Field: 'AccessKeyId' });
     expect(console_.logs.some((l) => l.includes('upstream mode') && l.includes('seed'))).toBe(true);
+    // This service's own AccessKeys have no place in front of PAI (its keys are PAI's, in RAM).
+    const keys = await httpRequest(`${console_.url}/api/v1/me/accesskeys`);
+    expect(keys.status).toBe(400);
+    expect(keys.json()).toMatchObject({ Code: 'OperationNotSupported.Upstream' });
   });
 
   it("refuses a wrong AccessKey at sign-in with PAI's own error, and an unknown one too", async () => {
