@@ -55,6 +55,9 @@ test('AccessKeys: create one from the user menu, copy the pair, use it with Alib
   const dialog = page.getByRole('dialog', { name: 'AccessKey created' });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByText(/will not be shown again/)).toBeVisible();
+  // The dialog's opening animation ends before the picture is taken (the mask is drawn at once, the dialog after).
+  await expect(page.locator('.ant-modal').filter({ has: page.getByText('AccessKey created') })).toHaveCSS('opacity', '1');
+  await expect(page.locator('.ant-modal').filter({ has: page.getByText('AccessKey created') })).toHaveCSS('transform', 'none');
   await shot('access-key-created-dialog');
 
   // Copy both with the dialog's buttons, as a person would, and read them back from the clipboard.
