@@ -1,19 +1,9 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
 import { expect, expectAccessible, signIn, test } from './fixtures';
 import { KEYS } from './e2e-seed';
-
-// The client is CommonJS and imports differently under tsx and Playwright; createRequire works in both.
-const require = createRequire(import.meta.url);
-const {
-  default: Client,
-  Config,
-  Params,
-  OpenApiRequest,
-} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
-const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
+import { Client, Config, OpenApiRequest, Params, RuntimeOptions } from '@/server/alicloud-sdk';
 
 /** ListCodeSources of the journey's workspace with Alibaba Cloud's own client, from this test process. */
 async function listCodeSources(baseURL: string, accessKeyId: string, accessKeySecret: string) {

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apiPaths } from '@/shared/api-paths';
 import { httpRequest, signInOver } from '@/testing/http-client';
@@ -7,16 +6,7 @@ import { signRequest } from '@/testing/sign';
 import { createTestApp, type TestApp } from '@/testing/test-app';
 import { storedPlaces } from '@/testing/test-engine';
 import { TEST_USERS, WS, type TestUser } from '@/testing/test-seed';
-
-// The client is CommonJS and imports differently under tsx and vitest; createRequire works in both (toolchain.md).
-const require = createRequire(import.meta.url);
-const {
-  default: Client,
-  Config,
-  Params,
-  OpenApiRequest,
-} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
-const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
+import { Client, Config, OpenApiRequest, Params, RuntimeOptions } from './alicloud-sdk';
 
 type Json = Record<string, unknown>;
 const CODE_SOURCES = '/api/v1/codesources';

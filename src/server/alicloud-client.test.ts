@@ -1,19 +1,9 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '@/testing/server-process';
 import { storedPlaces } from '@/testing/test-engine';
 import { TEST_USERS, WS, testSeed, type TestUser } from '@/testing/test-seed';
-
-// The client is CommonJS and imports differently under tsx and vitest; createRequire works in both (toolchain.md).
-const require = createRequire(import.meta.url);
-const {
-  default: Client,
-  Config,
-  Params,
-  OpenApiRequest,
-} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
-const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
+import { Client, Config, OpenApiRequest, Params, RuntimeOptions } from './alicloud-sdk';
 
 const CODE_SOURCES = '/api/v1/codesources';
 type Json = Record<string, unknown>;

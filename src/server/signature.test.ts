@@ -1,19 +1,10 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { acsDate, signRequest, type SignInput, type SignedRequest } from '@/testing/sign';
 import { createBody, createTestApp, type TestApp } from '@/testing/test-app';
 import { TEST_USERS, WS, type TestUser } from '@/testing/test-seed';
-
-const require = createRequire(import.meta.url);
-const {
-  default: Client,
-  Config,
-  Params,
-  OpenApiRequest,
-} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
-const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
+import { Client, Config, OpenApiRequest, Params, RuntimeOptions } from './alicloud-sdk';
 
 const CODE_SOURCES = '/api/v1/codesources';
 const MINUTE = 60_000;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { setCookie } from 'hono/cookie';
 import { API_VERSION, endpoints, fillPath, type OperationName } from '@/shared/api-paths';
 import type { AccessKeySignIn, SessionInfo } from '@/shared/session.schema';
@@ -9,17 +8,7 @@ import type { AppContext } from '@/server/http';
 import type { Logger } from '@/server/logger';
 import type { IdentityRepository } from '@/server/storage';
 import type { UpstreamSession } from '@/server/identity.repository';
-
-// Alibaba Cloud's own client signs the calls (ACS3-HMAC-SHA256). It is CommonJS; createRequire loads it under tsx
-// and vitest alike (toolchain.md).
-const require = createRequire(import.meta.url);
-const {
-  default: Client,
-  Config,
-  Params,
-  OpenApiRequest,
-} = require('@alicloud/openapi-client') as typeof import('@alicloud/openapi-client');
-const { RuntimeOptions } = require('@alicloud/tea-util') as typeof import('@alicloud/tea-util');
+import { Client, Config, OpenApiRequest, Params, RuntimeOptions } from '@/server/alicloud-sdk';
 
 /** A PAI AccessKey: the signed-in user's own, kept sealed in their session (never in the browser or a log). */
 export interface UpstreamCredential {
