@@ -57,3 +57,18 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
     </>
   );
 }
+
+/** A block of code to paste (a script, a job spec), readable by keyboard, with its copy button in the corner. */
+export function CodeSnippet({ code, label }: { code: string; label: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="snippet">
+      <pre aria-label={label} tabIndex={0}>
+        {code}
+      </pre>
+      <div className="snippet-copy">
+        <CopyButton text={code} label={t('common.copySnippet')} />
+      </div>
+    </div>
+  );
+}

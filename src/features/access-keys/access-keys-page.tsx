@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { MAX_ACCESS_KEYS_PER_USER, type AccessKey, type CreatedAccessKey } from '@/shared/access-key.schema';
 import { errorText } from '@/lib/i18n/error-text';
 import { useI18n } from '@/lib/i18n/i18n';
-import { CopyButton } from '@/components/copy-button';
+import { CodeSnippet, CopyButton } from '@/components/copy-button';
 import { ErrorState } from '@/components/error-state';
 import { useFeedback } from '@/components/feedback';
 import { LoadingRows } from '@/components/loading-rows';
@@ -184,14 +184,7 @@ export default function AccessKeysPage({ workspaceId, origin }: AccessKeysPagePr
           {t('accessKeys.snippetTitle')}
         </h2>
         <p>{t('accessKeys.snippetIntro', { env: SECRET_ENV })}</p>
-        <div className="snippet">
-          <pre aria-label={t('accessKeys.snippetLabel')} tabIndex={0}>
-            {snippet}
-          </pre>
-          <div className="snippet-copy">
-            <CopyButton text={snippet} label={t('common.copySnippet')} />
-          </div>
-        </div>
+        <CodeSnippet code={snippet} label={t('accessKeys.snippetLabel')} />
       </section>
       <CreatedAccessKeyDialog created={created} onClose={() => setCreated(undefined)} />
     </>

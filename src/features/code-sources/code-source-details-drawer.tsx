@@ -5,7 +5,7 @@ import type { CodeSource } from '@/shared/code-source.schema';
 import { ApiError } from '@/lib/api-client';
 import { useI18n } from '@/lib/i18n/i18n';
 import type { Workspace } from '@/lib/session.api';
-import { CopyButton } from '@/components/copy-button';
+import { CodeSnippet, CopyButton } from '@/components/copy-button';
 import { ErrorState } from '@/components/error-state';
 import { StatusPanel } from '@/components/status-panel';
 import { LocalTime } from '@/components/local-time';
@@ -261,14 +261,7 @@ function DetailsBody({ item, canCheck, noUnpublish }: { item: CodeSource; canChe
         {t('details.snippetTitle')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('details.snippetText')}</Typography.Paragraph>
-      <div className="snippet">
-        <pre aria-label={t('details.snippetTitle')} tabIndex={0}>
-          {snippet}
-        </pre>
-        <div className="snippet-copy">
-          <CopyButton text={snippet} label={t('common.copySnippet')} />
-        </div>
-      </div>
+      <CodeSnippet code={snippet} label={t('details.snippetTitle')} />
     </>
   );
 }
