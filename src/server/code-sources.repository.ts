@@ -194,6 +194,28 @@ export const CLIENT_TOKEN_TTL_MS = 7 * 24 * 3600_000;
 /** Binds a sealed token to its row, so a sealed value copied to another row does not open. */
 const tokenBinding = (codeSourceId: string) => `code_sources.access_token:${codeSourceId}`;
 
+/**
+ * Where a page is read from, on either engine. Past the middle, the same rows are the first ones from the other end
+ * (the total is exact, so the offset from the far end is too): a deep page walks the sort index from the nearer end,
+ * in the opposite direction, and `reverse` says to turn the rows read back into the asked order.
+ */
+export function pageWindow(
+  total: number,
+  offset: number,
+  limit: number,
+  order: string,
+): { reverse: boolean; offset: number; limit: number; dir: 'ASC' | 'DESC' } {
+  const end = Math.min(total, offset + limit);
+  const reverse = offset < total && offset > total - end;
+  const forward = order === 'DESC' ? 'DESC' : 'ASC';
+  return {
+    reverse,
+    offset: reverse ? total - end : offset,
+    limit: reverse ? end - offset : limit,
+    dir: reverse ? (forward === 'ASC' ? 'DESC' : 'ASC') : forward,
+  };
+}
+
 /** Storage of code sources. Knows SQL and sealing; knows nothing of HTTP, roles or requests. */
 export function createCodeSourcesRepository(
   db: Db,
@@ -449,13 +471,7 @@ export function createCodeSourcesRepository(
 
         // A searched page past the last hit is empty: no walk of the sort index looking for rows that do not exist.
         if (search !== undefined && f.offset >= total) return { total, items: [] };
-        // Past the middle, the same rows are the first ones from the other end.
-        const end = Math.min(total, f.offset + f.limit);
-        const reverse = f.offset < total && f.offset > total - end;
-        const offset = reverse ? total - end : f.offset;
-        const limit = reverse ? end - f.offset : f.limit;
-        const forward = f.order === 'DESC' ? 'DESC' : 'ASC';
-        const dir = reverse ? (forward === 'ASC' ? 'DESC' : 'ASC') : forward;
+        const { reverse, offset, limit, dir } = pageWindow(total, f.offset, f.limit, f.order);
         // Ties are broken by the id, so paging never repeats or skips a row.
         const orderBy =
           f.sortBy === 'CodeSourceId' ? `cs.code_source_id ${dir}` : `${SORT_COLUMNS[f.sortBy]} ${dir}, cs.code_source_id ${dir}`;

@@ -5,18 +5,23 @@ import type { CodeSourceEvent, EventAction, EventChange, EventVia } from '@/shar
 import type { AccessKeyStatus } from '@/shared/access-key.schema';
 import type { Role } from '@/shared/roles';
 import type { Keyring } from '@/server/crypto';
-import { upstreamSecretBinding, upstreamSessionOf, type UpstreamSessionRow } from '@/server/identity.repository';
 import {
   CLIENT_TOKEN_TTL_MS,
   DuplicateNameError,
   newCodeSourceId,
+  pageWindow,
   VersionConflictError,
   type CodeSourceRecord,
   type EventInput,
   type ListFilter,
   type Visibility,
 } from '@/server/code-sources.repository';
-import { ACCESS_KEY_USE_INTERVAL_MS } from '@/server/identity.repository';
+import {
+  ACCESS_KEY_USE_INTERVAL_MS,
+  upstreamSecretBinding,
+  upstreamSessionOf,
+  type UpstreamSessionRow,
+} from '@/server/identity.repository';
 import type { CodeSourcesRepository, IdentityRepository, Repositories, Storage } from '@/server/storage';
 import { migratePostgres } from './migrations';
 
@@ -384,14 +389,8 @@ function createCodeSources(ex: Executor, shared: Shared): CodeSourcesRepository 
         // is read anyway, as SQLite does.)
         if (search !== undefined && f.offset >= total) return { total, items: [] };
         const page = parameters();
-        // Past the middle, the same rows are the first ones from the other end (the total is exact, so the offset
-        // from the far end is too): a deep page walks the index from the nearer end, as on SQLite.
-        const end = Math.min(total, f.offset + f.limit);
-        const reverse = f.offset < total && f.offset > total - end;
-        const offset = reverse ? total - end : f.offset;
-        const limit = reverse ? end - f.offset : f.limit;
-        const forward = f.order === 'DESC' ? 'DESC' : 'ASC';
-        const dir = reverse ? (forward === 'ASC' ? 'DESC' : 'ASC') : forward;
+        // A deep page is read from the nearer end, as on SQLite.
+        const { reverse, offset, limit, dir } = pageWindow(total, f.offset, f.limit, f.order);
         // Ties are broken by the id, so paging never repeats or skips a row. The folded name is unique in its
         // workspace (code_sources_name), so it has no ties: ordering by it alone is the same order, and lets
         // PostgreSQL read the page from that index with no sort.
